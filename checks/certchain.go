@@ -1,0 +1,63 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/axysdoctor/axysdoctor/csr"
+	"github.com/axysdoctor/axysdoctor/docs"
+)
+
+// checkCertChain: the certificate file parses, holds a client certificate
+// (not a key or a CSR), and its bundle is in order.
+func checkCertChain(_ context.Context, s *session) Result {
+	var r Result
+	m := s.mat
+	if !m.HasCert() {
+		r.Status = Skip
+		r.Summary = "skipped: no certificate given (--cert or --p12)"
+		return r
+	}
+	r.Status = Pass
+	r.add("file", "%s (%s, %s)", m.CertPath, m.CertFile.Container, m.CertFile.Contents())
+	for _, n := range m.CertFile.Notes {
+		r.add("file note", "%s", n)
+	}
+	if m.CertProblem != "" {
+		r.Status = Fail
+		r.Summary = m.CertProblem
+		r.Fix = "Pass the signed certificate Axys returned for your CSR (PEM, DER or PKCS#12); `axysdoctor inspect FILE` says what a file holds."
+		r.Row = docs.RowTLSHandshake
+		return r
+	}
+	leaf := m.Leaf
+	r.add("subject", "%s", csr.FormatName(leaf.RawSubject))
+	r.add("issuer", "%s", csr.FormatName(leaf.RawIssuer))
+	r.add("serial", "%X", leaf.SerialNumber)
+	r.add("sha256", "%s", csr.Fingerprint(leaf.Raw))
+	for _, c := range m.Chain.Extra {
+		r.add("also in file", "%s %s", csr.Role(c), csr.FormatName(c.RawSubject))
+	}
+	for _, i := range m.Chain.Info {
+		r.add("chain", "%s", i)
+	}
+	for _, p := range m.CertFile.Problems() {
+		r.add("unusable", "%s", p)
+	}
+	if len(m.Chain.Warnings) > 0 {
+		r.Status = Warn
+		r.Summary = joinSentences(m.Chain.Warnings)
+		r.Fix = "Rebuild the bundle: the client certificate first, then each issuer in turn (`cat client.pem intermediate.pem > bundle.pem`); the root is not needed."
+		r.Row = docs.RowTLSHandshake
+		return r
+	}
+	if leaf.IsCA {
+		r.Status = Warn
+		r.Summary = "the chosen certificate is a CA certificate, not a client certificate"
+		r.Fix = "Pass the client certificate Axys issued for your CSR."
+		r.Row = docs.RowTLSHandshake
+		return r
+	}
+	r.Summary = fmt.Sprintf("client certificate %s, issued by %s", leafName(leaf), issuerName(leaf))
+	return r
+}

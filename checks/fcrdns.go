@@ -1,0 +1,286 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/axysdoctor/axysdoctor/docs"
+)
+
+// maxPTRNames bounds forward lookups for an IP with many PTR records.
+const maxPTRNames = 8
+
+// iprev is an RFC 8601 "iprev" result.
+type iprev int
+
+const (
+	iprevPass      iprev = iota
+	iprevFail            // names do not resolve back to the IP
+	iprevPermError       // no PTR at all
+	iprevTempError       // timeout, SERVFAIL, REFUSED: try again
+)
+
+// ipVerdict is FCrDNS for one calling address, compared with the
+// certificate's DNS names.
+type ipVerdict struct {
+	IP        netip.Addr
+	PTRTrail  []query
+	Names     []string
+	Forward   map[string][]netip.Addr
+	FwdTrail  map[string][]query
+	Confirmed []string // PTR names whose forward answer holds the IP
+	Matched   []string // confirmed names that are certificate names
+	Result    iprev
+	Why       string // for a failure, one clause
+}
+
+// verifyIP runs PTR → forward for one address; forward lookups of several
+// PTR names go out concurrently.
+func verifyIP(ctx context.Context, x DNSExchanger, resolver string, ip netip.Addr, certNames []string, timeout time.Duration) ipVerdict {
+	v := ipVerdict{IP: ip, Forward: map[string][]netip.Addr{}, FwdTrail: map[string][]query{}}
+	v.Names, v.PTRTrail = lookupPTR(ctx, x, resolver, ip, timeout)
+	last := lastQuery(v.PTRTrail)
+	switch {
+	case last.Failure.temporary():
+		v.Result = iprevTempError
+		v.Why = fmt.Sprintf("the PTR lookup for %s failed: %s", ip, last.Failure)
+		return v
+	case len(v.Names) == 0:
+		v.Result = iprevPermError
+		v.Why = fmt.Sprintf("%s has no PTR record (%s)", ip, last.Failure)
+		return v
+	}
+	names := v.Names
+	if len(names) > maxPTRNames {
+		names = names[:maxPTRNames]
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			addrs, trail := lookupAddrs(ctx, x, resolver, n, ip.Is6(), timeout)
+			mu.Lock()
+			v.Forward[n], v.FwdTrail[n] = addrs, trail
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	temp := false
+	for _, n := range names {
+		if slices.Contains(v.Forward[n], ip) {
+			v.Confirmed = append(v.Confirmed, n)
+			if slices.ContainsFunc(certNames, func(c string) bool { return sameName(c, n) }) {
+				v.Matched = append(v.Matched, n)
+			}
+		} else if lastQuery(v.FwdTrail[n]).Failure.temporary() {
+			temp = true
+		}
+	}
+	switch {
+	case len(v.Matched) > 0:
+		v.Result = iprevPass
+	case len(v.Confirmed) > 0:
+		v.Result = iprevFail
+		v.Why = fmt.Sprintf("%s's PTR name %s resolves back, but it is not one of the certificate's names (%s)", ip, strings.Join(trimDots(v.Confirmed), ", "), orNone(certNames))
+		for _, c := range v.Confirmed {
+			for _, cn := range certNames {
+				if relatedName(c, cn) {
+					v.Why += fmt.Sprintf("; %s is close to %s but FCrDNS compares exact names", strings.TrimSuffix(c, "."), cn)
+				}
+			}
+		}
+	case temp:
+		v.Result = iprevTempError
+		v.Why = fmt.Sprintf("the forward lookup of %s's PTR name failed temporarily", ip)
+	default:
+		v.Result = iprevFail
+		var parts []string
+		for _, n := range names {
+			parts = append(parts, fmt.Sprintf("%s → %s", strings.TrimSuffix(n, "."), describeForward(v.Forward[n], v.FwdTrail[n])))
+		}
+		v.Why = fmt.Sprintf("%s's PTR names do not resolve back to it (%s)", ip, strings.Join(parts, "; "))
+	}
+	return v
+}
+
+func describeForward(addrs []netip.Addr, trail []query) string {
+	if len(addrs) > 0 {
+		return joinAddrs(addrs)
+	}
+	return lastQuery(trail).Failure.String()
+}
+
+func trimDots(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strings.TrimSuffix(n, ".")
+	}
+	return out
+}
+
+// checkFCrDNS: for every calling address, PTR → names → forward, and
+// whether a confirmed name is one of the certificate's; and each
+// certificate name's own forward answer.
+func checkFCrDNS(ctx context.Context, s *session) Result {
+	r := Result{Status: Pass}
+	resolver, err := resolverAddress(s.opts, s.deps)
+	if err != nil {
+		r.Status = Fail
+		r.Row = docs.RowDNSTemporary
+		r.Summary = err.Error()
+		r.Fix = "Give a recursive resolver with --resolver HOST:PORT."
+		return r
+	}
+	r.add("resolver", "%s", resolver)
+	var certNames []string
+	if s.mat != nil && s.mat.Leaf != nil {
+		certNames = s.mat.Leaf.DNSNames
+	}
+	ips := s.egressAddrs()
+	timeout := s.opts.timeout()
+
+	verdicts := make([]ipVerdict, len(ips))
+	certFwd := make([][]netip.Addr, len(certNames))
+	certTrail := make([][]query, len(certNames))
+	var wg sync.WaitGroup
+	for i, ip := range ips {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			verdicts[i] = verifyIP(ctx, s.deps.dns(), resolver, ip, certNames, timeout)
+		}()
+	}
+	for i, name := range certNames {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// The forward direction the docs name: the certificate's domains
+			// resolve to the calling IP. Ask the families we call from.
+			v4, t4 := lookupAddrs(ctx, s.deps.dns(), resolver, name, false, timeout)
+			certFwd[i], certTrail[i] = v4, t4
+			if hasV6(ips) {
+				v6, t6 := lookupAddrs(ctx, s.deps.dns(), resolver, name, true, timeout)
+				certFwd[i] = append(certFwd[i], v6...)
+				certTrail[i] = append(certTrail[i], t6...)
+			}
+		}()
+	}
+	wg.Wait()
+
+	for _, v := range verdicts {
+		r.add("PTR "+v.IP.String(), "%s", describePTR(v))
+		for _, n := range v.Names {
+			if trail, ok := v.FwdTrail[n]; ok {
+				mark := "does not include " + v.IP.String()
+				if slices.Contains(v.Confirmed, n) {
+					mark = "confirmed"
+				}
+				r.add("forward "+strings.TrimSuffix(n, "."), "%s (%s)", describeForward(v.Forward[n], trail), mark)
+			}
+		}
+		if len(v.Names) > 1 {
+			r.add("note", "%s has %d PTR names; gateways may look at only one, chosen by answer order: keep exactly one", v.IP, len(v.Names))
+		}
+	}
+	for i, name := range certNames {
+		hit := false
+		for _, a := range certFwd[i] {
+			if slices.Contains(ips, a) {
+				hit = true
+			}
+		}
+		verdict := "does not resolve to a calling address"
+		if hit {
+			verdict = "resolves to a calling address"
+		}
+		r.add("certificate name "+name, "%s (%s)", describeForward(certFwd[i], certTrail[i]), verdict)
+	}
+	if len(certNames) == 0 {
+		r.add("certificate names", "none known (no certificate, or no DNS SANs): only the PTR direction was checked")
+	}
+
+	var passed, failed, temp []ipVerdict
+	for _, v := range verdicts {
+		switch v.Result {
+		case iprevPass:
+			passed = append(passed, v)
+		case iprevTempError:
+			temp = append(temp, v)
+		default:
+			failed = append(failed, v)
+		}
+	}
+	switch {
+	case len(failed) > 0:
+		r.Status = Fail
+		r.Row = docs.RowAuthorizedIPs
+		r.Summary = "FCrDNS fails: " + failed[0].Why
+		if len(failed) > 1 {
+			r.Summary += fmt.Sprintf(" (and %d more addresses)", len(failed)-1)
+		}
+		r.Fix = fcrdnsFix(failed[0], certNames)
+	case len(temp) > 0:
+		r.Status = Fail
+		r.Row = docs.RowDNSTemporary
+		r.Summary = "FCrDNS could not be verified: " + temp[0].Why
+		r.Fix = "Run again; if it persists, try another resolver (--resolver) and ask whoever runs the reverse zone of " + temp[0].IP.String() + " to check its name servers: the gateway needs them to answer too."
+	case len(certNames) == 0:
+		r.Status = Warn
+		r.Row = docs.RowAuthorizedIPs
+		var names []string
+		for _, v := range passed {
+			names = append(names, v.Confirmed...)
+		}
+		r.Summary = fmt.Sprintf("PTR and forward records agree (%s), but there is no certificate name to compare them with", strings.Join(trimDots(names), ", "))
+		r.Fix = "Give the certificate (--cert) so its DNS names can be compared with the PTR names."
+	default:
+		var parts []string
+		for _, v := range passed {
+			parts = append(parts, fmt.Sprintf("%s ⇄ %s", v.IP, strings.Join(trimDots(v.Matched), ", ")))
+		}
+		r.Summary = "forward-confirmed and in the certificate: " + strings.Join(parts, "; ")
+	}
+	return r
+}
+
+func hasV6(ips []netip.Addr) bool {
+	return slices.ContainsFunc(ips, func(a netip.Addr) bool { return a.Is6() })
+}
+
+func describePTR(v ipVerdict) string {
+	last := lastQuery(v.PTRTrail)
+	if len(v.PTRTrail) > 1 {
+		return fmt.Sprintf("via CNAME %s: %s", strings.TrimSuffix(last.Name, "."), last.describe())
+	}
+	return last.describe()
+}
+
+func fcrdnsFix(v ipVerdict, certNames []string) string {
+	want := "one of the certificate's names"
+	if len(certNames) > 0 {
+		want = certNames[0]
+	}
+	rev := v.IP.String()
+	switch v.Result {
+	case iprevPermError:
+		return fmt.Sprintf("Ask whoever owns %s (your cloud provider or ISP; it is their reverse zone) to set its PTR record to %s, and make %s's %s record point to %s.", rev, want, want, aOrAAAA(v.IP), rev)
+	}
+	if len(v.Confirmed) > 0 {
+		return fmt.Sprintf("Change %s's PTR record to %s (the name must be in the certificate), or request a certificate that lists %s.", rev, want, strings.TrimSuffix(v.Confirmed[0], "."))
+	}
+	return fmt.Sprintf("Make the PTR name's %s record include %s, or set the PTR of %s to %s and give %s an %s record for it.", aOrAAAA(v.IP), rev, rev, want, want, aOrAAAA(v.IP))
+}
+
+func aOrAAAA(ip netip.Addr) string {
+	if ip.Is6() {
+		return "AAAA"
+	}
+	return "A"
+}

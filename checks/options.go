@@ -1,0 +1,42 @@
+package checks
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Options is everything a diagnosis is given. The CLI fills it from flags;
+// the wizard from its forms.
+type Options struct {
+	Environment Environment
+	CertPath    string
+	KeyPath     string
+	P12Path     string
+	APIKey      APIKey
+	CAFile      string
+	// Resolver is the recursive resolver for forward and reverse lookups
+	// (host:port); empty means the first nameserver in /etc/resolv.conf.
+	Resolver string
+	// EgressServers are asked myip.opendns.com instead of the public
+	// who-am-I services.
+	EgressServers []string
+	// EgressIPs skips detection: these are the calling addresses.
+	EgressIPs     []netip.Addr
+	ExpectTenant  string
+	ExpectProgram string
+	// Timeout bounds each network step (one DNS query, a TCP connect, a TLS
+	// handshake, an HTTP answer).
+	Timeout time.Duration
+	// UserAgent is sent with the probe.
+	UserAgent string
+}
+
+// DefaultTimeout is the per-step network timeout.
+const DefaultTimeout = 5 * time.Second
+
+func (o Options) timeout() time.Duration {
+	if o.Timeout <= 0 {
+		return DefaultTimeout
+	}
+	return o.Timeout
+}
