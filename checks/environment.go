@@ -61,7 +61,7 @@ func ResolveEnvironment(name, override string) (Environment, error) {
 		u.RawQuery, u.Fragment = "", ""
 		env.BaseURL = strings.TrimSuffix(u.String(), "/")
 		probeBase = env.BaseURL
-		env.Note = strings.TrimSpace("base URL overridden; " + env.Note)
+		env.Note = strings.TrimSuffix("base URL overridden; "+env.Note, "; ")
 	}
 	env.ProbeURL = probeBase + "/cardholders?limit=1"
 	return env, nil

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/axysdoctor/axysdoctor/emulator"
+)
+
+type emulatorFlags struct {
+	dir, scenario, style, env string
+	force, list               bool
+}
+
+func newEmulatorCmd(e env) *cobra.Command {
+	var f emulatorFlags
+	cmd := &cobra.Command{
+		Use:   "emulator",
+		Short: "Run a local stand-in for the Axys gateway in the foreground",
+		Long: `Start the built-in emulator on 127.0.0.1 (random ports): an mTLS HTTPS
+gateway answering like the documented one, its client CAs, an allowlist, and
+a DNS server for FCrDNS and myip.opendns.com. It writes a CA bundle, a ready
+client certificate and key, and API keys into --dir, and prints a check
+command line that passes against it. Stop it with Ctrl+C.`,
+		Example: `  axysdoctor emulator --dir ./emu
+  axysdoctor emulator --scenario ptr-mismatch --style nginx`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.list {
+				listScenarios(e)
+				return nil
+			}
+			return runEmulator(cmd.Context(), e, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.dir, "dir", "", "write the credentials here (default: a new temporary directory)")
+	fl.StringVar(&f.scenario, "scenario", "ok", "fault to play (see --list-scenarios)")
+	fl.StringVar(&f.style, "style", emulator.StyleStrict, "how a bad certificate is refused: strict (handshake alert) or nginx (HTTP 400)")
+	fl.StringVar(&f.env, "env", "staging", "which environment the gateway plays: staging or production")
+	fl.BoolVar(&f.force, "force", false, "replace files already in --dir")
+	fl.BoolVar(&f.list, "list-scenarios", false, "list the scenarios and exit")
+	return cmd
+}
+
+func listScenarios(e env) {
+	for _, s := range emulator.Scenarios {
+		expect := "every check passes"
+		if s.ExpectCheck != "" {
+			expect = fmt.Sprintf("%s fails on row %s", s.ExpectCheck, s.ExpectRow)
+		}
+		fmt.Fprintf(e.stdout, "%-18s %s (%s)\n", s.Name, s.Description, expect)
+	}
+}
+
+func runEmulator(ctx context.Context, e env, f emulatorFlags) error {
+	emu, err := emulator.Start(emulator.Options{Scenario: f.scenario, Style: f.style, Environment: f.env})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	defer emu.Close()
+	dir := f.dir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "axysdoctor-emulator-"); err != nil {
+			return usageErr("%v", err)
+		}
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		return usageErr("--dir: %v", err)
+	}
+	files, err := emu.WriteDir(dir, f.force)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "Axys emulator running (%s gateway, scenario %s, %s style)\n", emu.Environment, emu.Scenario.Name, f.style)
+	fmt.Fprintf(w, "  gateway  %s\n", emu.BaseURL)
+	fmt.Fprintf(w, "  DNS      %s (UDP and TCP; FCrDNS and myip.opendns.com)\n", emu.DNSAddr)
+	fmt.Fprintf(w, "  files    %s: ca.pem, client.pem, client.key, api-key, tenant-api-key\n\n", files.Dir)
+	fmt.Fprintf(w, "In another terminal:\n\n  %s\n\n", shellJoin(append([]string{"axysdoctor"}, emu.CheckArgs(files)...)))
+	fmt.Fprintf(w, "(from a source checkout, `go run .` instead of axysdoctor). Stop with Ctrl+C.\n")
+	<-ctx.Done()
+	fmt.Fprintf(e.stderr, "axysdoctor: emulator stopped; files remain in %s\n", files.Dir)
+	return nil
+}
+
+// shellJoin quotes arguments for a POSIX shell.
+func shellJoin(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if a != "" && strings.IndexFunc(a, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+=:,@[]", r))
+		}) < 0 {
+			out[i] = a
+			continue
+		}
+		out[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	return strings.Join(out, " ")
+}
