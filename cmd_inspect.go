@@ -87,6 +87,7 @@ func runInspect(e env, f inspectFlags, paths []string) error {
 	pw := passwordFrom(e, f.passwordEnv, "--password-env", "the file")
 	var files []inspected
 	var certs []*x509.Certificate
+	var reqs []*x509.CertificateRequest
 	unreadable, problem := false, false
 	for _, p := range paths {
 		file, err := csr.ReadFile(p, pw)
@@ -99,6 +100,7 @@ func runInspect(e env, f inspectFlags, paths []string) error {
 		problem = problem || bad
 		files = append(files, in)
 		certs = append(certs, file.Certificates()...)
+		reqs = append(reqs, file.CSRs()...)
 	}
 	var match *keyMatch
 	if f.key != "" {
@@ -111,13 +113,16 @@ func runInspect(e env, f inspectFlags, paths []string) error {
 			unreadable = true
 			files = append(files, inspected{Path: f.key, Error: kf.MisuseAsKey()})
 		default:
-			leaf := csr.AnalyzeChain(certs, kf.Keys()[0], now).Leaf
+			key := kf.Keys()[0]
 			m := keyMatch{Key: f.key}
-			if leaf != nil {
+			if leaf := csr.AnalyzeChain(certs, key, now).Leaf; leaf != nil {
 				m.Cert = csr.FormatName(leaf.RawSubject)
-				m.Matches = csr.KeyMatches(leaf.PublicKey, kf.Keys()[0])
+				m.Matches = csr.KeyMatches(leaf.PublicKey, key)
+			} else if len(reqs) > 0 {
+				m.Cert = "the CSR for " + csr.FormatName(reqs[0].RawSubject)
+				m.Matches = csr.KeyMatches(reqs[0].PublicKey, key)
 			}
-			if !m.Matches {
+			if !m.Matches && m.Cert != "" {
 				problem = true
 			}
 			match = &m
@@ -232,11 +237,11 @@ func writeInspectText(w io.Writer, files []inspected, match *keyMatch, st report
 		fmt.Fprintln(w)
 		switch {
 		case match.Cert == "":
-			fmt.Fprintf(w, "%s %s: no certificate given to compare it with\n", st.Warn.Render("!"), match.Key)
+			fmt.Fprintf(w, "%s %s: no certificate or CSR given to compare it with\n", st.Warn.Render("!"), match.Key)
 		case match.Matches:
 			fmt.Fprintf(w, "%s %s belongs to %s\n", st.Pass.Render("✓"), match.Key, match.Cert)
 		default:
-			fmt.Fprintf(w, "%s %s does NOT belong to %s: use the key generated with this certificate's CSR\n", st.Fail.Render("✗"), match.Key, match.Cert)
+			fmt.Fprintf(w, "%s %s does NOT belong to %s: use the key generated together with the CSR\n", st.Fail.Render("✗"), match.Key, match.Cert)
 		}
 	}
 }
