@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/axysdoctor/axysdoctor/emulator"
 )
@@ -118,8 +117,10 @@ func TestCheckOutputsAreCompleteAndRedacted(t *testing.T) {
 	}
 	r := runCLI(t, nil, "", append(args, "--output", "json")...)
 	var doc struct {
-		Tool    string `json:"tool"`
-		Inputs  struct{ APIKey string `json:"api_key"` }
+		Tool   string `json:"tool"`
+		Inputs struct {
+			APIKey string `json:"api_key"`
+		}
 		Checks  []struct{ ID, Status, Row string }
 		Summary map[string]int
 		Exit    int `json:"exit_code"`
@@ -274,5 +275,3 @@ func TestInspectKeyMismatchExits1(t *testing.T) {
 		t.Errorf("exit %d\n%s", r.code, r.stdout)
 	}
 }
-
-var _ = time.Second

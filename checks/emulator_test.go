@@ -35,7 +35,7 @@ func diagnose(t *testing.T, eo emulator.Options) (checks.Report, *emulator.Emula
 		CAFile:        files.CA,
 		Resolver:      emu.DNSAddr,
 		EgressServers: []string{emu.DNSAddr},
-		Timeout:       2 * time.Second,
+		Timeout:       time.Second,
 	}
 	mat, err := checks.LoadMaterial(opts, checks.Passwords{}, time.Now())
 	if err != nil {
