@@ -2,12 +2,16 @@ package checks_test
 
 import (
 	"context"
+	"fmt"
+	"net"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/miekg/dns"
+
 	"github.com/axysdoctor/axysdoctor/checks"
-	"github.com/axysdoctor/axysdoctor/csr"
 	"github.com/axysdoctor/axysdoctor/emulator"
 )
 
@@ -41,7 +45,42 @@ func diagnose(t *testing.T, eo emulator.Options) (checks.Report, *emulator.Emula
 	if err != nil {
 		t.Fatal(err)
 	}
-	return checks.Diagnose(context.Background(), opts, mat, checks.Deps{}, nil), emu
+	return checks.Diagnose(context.Background(), opts, mat, loopbackOnly(t), nil), emu
+}
+
+// loopbackOnly wraps the real DNS and dialer so that any attempt to reach
+// a non-loopback address fails the test: tests never touch the internet.
+func loopbackOnly(t *testing.T) checks.Deps {
+	mustLoopback := func(addr string) error {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return err
+		}
+		if a, err := netip.ParseAddr(host); err != nil || !a.IsLoopback() {
+			t.Errorf("a test tried to reach %s", addr)
+			return fmt.Errorf("not loopback: %s", addr)
+		}
+		return nil
+	}
+	return checks.Deps{
+		DNS: guardDNS{mustLoopback},
+		Dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if err := mustLoopback(addr); err != nil {
+				return nil, err
+			}
+			var d net.Dialer
+			return d.DialContext(ctx, network, addr)
+		},
+	}
+}
+
+type guardDNS struct{ check func(string) error }
+
+func (g guardDNS) Exchange(ctx context.Context, m *dns.Msg, server, family string, timeout time.Duration) (*dns.Msg, error) {
+	if err := g.check(server); err != nil {
+		return nil, err
+	}
+	return checks.NetDNS{}.Exchange(ctx, m, server, family, timeout)
 }
 
 func dump(rep checks.Report) string {
@@ -101,5 +140,3 @@ func TestEmulatorScenariosFailOnTheirRow(t *testing.T) {
 		}
 	}
 }
-
-var _ = csr.KeyMatches
