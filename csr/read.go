@@ -264,7 +264,7 @@ func (p *parser) parseBlock(b *pem.Block) ([]Item, error) {
 			if err != nil {
 				return nil, fmt.Errorf("the private key (legacy encrypted PEM): %w", ErrWrongPassword)
 			}
-			return []Item{keyItem(k, "legacy encrypted PEM ("+enc+")")}, nil
+			return []Item{keyItem(k, fmt.Sprintf("legacy encrypted PEM (%s, %s)", enc, dekCipher(b)))}, nil
 		}
 		k, enc, err := parsePlainKey(der)
 		if err != nil {
@@ -296,6 +296,15 @@ func (p *parser) parseBlock(b *pem.Block) ([]Item, error) {
 	return []Item{{Kind: KindUnknown, Format: format, Problem: fmt.Sprintf("a %q PEM block, which axysdoctor does not use", b.Type)}}, nil
 }
 
+// dekCipher names the cipher of a legacy encrypted PEM block.
+func dekCipher(b *pem.Block) string {
+	c, _, _ := strings.Cut(b.Headers["DEK-Info"], ",")
+	if c == "" {
+		return "unknown cipher"
+	}
+	return c
+}
+
 func keyItem(k crypto.PrivateKey, format string) Item {
 	it := Item{Kind: KindPrivateKey, Format: format, Key: k}
 	if s, ok := k.(crypto.Signer); ok {
@@ -323,7 +332,7 @@ func parsePlainKey(der []byte) (crypto.PrivateKey, string, error) {
 // parseBinary handles input without PEM armour: DER certificates (one or a
 // concatenated chain), a DER CSR, PKCS#12, or a DER key.
 func (p *parser) parseBinary(f *File, data []byte) error {
-	data = bytes.TrimSpace(data)
+	// No trimming: DER may end in any byte, whitespace included.
 	if len(data) == 0 || data[0] != 0x30 {
 		if looksLikeText(data) {
 			return errors.New("text without a -----BEGIN line: not a PEM certificate, key or CSR")

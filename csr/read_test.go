@@ -292,3 +292,19 @@ func TestAnalyzeChain(t *testing.T) {
 		t.Error("without a key the leaf is the end-entity certificate")
 	}
 }
+
+func TestParseDERWhoseLastByteLooksLikeWhitespace(t *testing.T) {
+	// A regression: trimming binary input corrupted DER ending in a byte
+	// that happens to be ASCII whitespace. About 1 key in 40 ends so.
+	for range 2000 {
+		der, _ := x509.MarshalPKCS8PrivateKey(testECKey(t))
+		if c := der[len(der)-1]; c == '\n' || c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' {
+			f, err := Parse(der, nil)
+			if err != nil || !f.Has(KindPrivateKey) {
+				t.Fatalf("DER ending in %#x: %v", c, err)
+			}
+			return
+		}
+	}
+	t.Fatal("no key ending in a whitespace byte in 2000 tries")
+}
