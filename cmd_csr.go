@@ -74,7 +74,7 @@ func csrRequest(e env, f csrFlags) (csr.Request, []string, error) {
 		if err != nil {
 			return req, nil, usageErr("--from-cert: %v", err)
 		}
-		if msg := file.MisuseAsCertificate("--from-cert"); msg != "" {
+		if msg := file.MisuseAsCertificate(); msg != "" {
 			return req, nil, usageErr("%s", msg)
 		}
 		leaf := csr.AnalyzeChain(file.Certificates(), nil, time.Now()).Leaf

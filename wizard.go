@@ -2,7 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/axysdoctor/axysdoctor/ui"
 )
 
 // wizardOptions start the wizard.
@@ -31,3 +37,50 @@ const noTTYHelp = `axysdoctor: the wizard needs a terminal. Without one, run:
 
 See axysdoctor --help.
 `
+
+// startUI runs the Bubble Tea wizard until the user quits. Quitting
+// cancels running work and waits for file writes in flight, so no key file
+// is ever left half-written; Bubble Tea restores the terminal.
+func startUI(ctx context.Context, e env, o wizardOptions) error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		cwd = "."
+	}
+	backend := ui.RealBackend(e.getenv, cwd)
+	if o.demo {
+		b, stop, err := ui.DemoBackend(o.scenario, o.style)
+		if err != nil {
+			return usageErr("start the emulator: %v", err)
+		}
+		defer stop()
+		backend = b
+	}
+	model := ui.New(ctx, ui.Options{
+		Backend:   backend,
+		Color:     e.color(e.stdoutTTY),
+		Output:    e.stdout,
+		ReportDir: cwd,
+		InTmux:    e.getenv("TMUX") != "",
+	})
+	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
+	_, runErr := p.Run()
+	model.Stop()
+	model.Wait()
+	if rep, ok := model.LastReport(); ok {
+		fmt.Fprintf(e.stdout, "axysdoctor: %s (%s)\n", rep.Summary(), rep.Environment.BaseURL)
+		if path := model.SavedReport(); path != "" {
+			fmt.Fprintf(e.stdout, "axysdoctor: report saved to %s\n", path)
+		}
+		if runErr == nil {
+			return exitWith(rep.ExitCode(false))
+		}
+	}
+	switch {
+	case runErr == nil:
+		return nil
+	case errors.Is(runErr, tea.ErrInterrupted), errors.Is(runErr, tea.ErrProgramKilled), ctx.Err() != nil:
+		return exitWith(exitInterrupted)
+	}
+	return usageErr("the wizard stopped: %v", runErr)
+}
+

@@ -64,8 +64,12 @@ type EgressResult struct {
 }
 
 // DetectEgress asks the who-am-I services (or opts.EgressServers) which
-// address they see, concurrently, and returns every distinct address.
+// address they see, concurrently, and returns every distinct address;
+// opts.EgressIPs, when set, are returned as they are.
 func DetectEgress(ctx context.Context, opts Options, deps Deps) EgressResult {
+	if len(opts.EgressIPs) > 0 {
+		return EgressResult{Addrs: opts.EgressIPs, Notes: []string{"given, not detected"}}
+	}
 	answers := askWhoAmI(ctx, opts, deps)
 	var res EgressResult
 	for _, a := range answers {

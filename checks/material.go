@@ -82,11 +82,7 @@ func (m *Material) resolve(now time.Time) {
 		}
 	}
 	if m.CertFile != nil {
-		flag := "--cert"
-		if m.FromP12 {
-			flag = "--p12"
-		}
-		m.CertProblem = m.CertFile.MisuseAsCertificate(flag)
+		m.CertProblem = m.CertFile.MisuseAsCertificate()
 		if m.CertProblem == "" {
 			m.Chain = csr.AnalyzeChain(m.CertFile.Certificates(), m.Key, now)
 			m.Leaf = m.Chain.Leaf

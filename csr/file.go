@@ -107,14 +107,14 @@ func (f *File) Has(k Kind) bool {
 }
 
 // MisuseAsCertificate explains, in plain words, why f cannot serve as the
-// client certificate; "" when it holds one. flag names the option used.
-func (f *File) MisuseAsCertificate(flag string) string {
+// client certificate; "" when it holds one.
+func (f *File) MisuseAsCertificate() string {
 	if f.Has(KindCertificate) {
 		return ""
 	}
 	switch {
 	case f.Has(KindPrivateKey):
-		return fmt.Sprintf("%s holds a private key, not a certificate: did you switch %s and --key?", f.Path, flag)
+		return fmt.Sprintf("%s holds a private key, not a certificate: are the certificate and key files switched?", f.Path)
 	case f.Has(KindCSR):
 		return fmt.Sprintf("%s is a certificate signing request (what you send to Axys), not the signed certificate Axys returns about a day later", f.Path)
 	case f.Has(KindPublicKey):
@@ -134,7 +134,7 @@ func (f *File) MisuseAsKey() string {
 	}
 	switch {
 	case f.Has(KindCertificate):
-		return fmt.Sprintf("%s holds a certificate, not a private key: did you switch --cert and --key?", f.Path)
+		return fmt.Sprintf("%s holds a certificate, not a private key: are the certificate and key files switched?", f.Path)
 	case f.Has(KindCSR):
 		return fmt.Sprintf("%s is a certificate signing request; the private key is the file written next to it when the CSR was made", f.Path)
 	case f.Has(KindPublicKey):

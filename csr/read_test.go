@@ -239,16 +239,16 @@ func TestMisuseMessages(t *testing.T) {
 	csrFile := mustParse(t, csrPEM, nil)
 	csrFile.Path = "client.csr"
 
-	if m := keyFile.MisuseAsCertificate("--cert"); !strings.Contains(m, "holds a private key, not a certificate: did you switch --cert and --key?") {
+	if m := keyFile.MisuseAsCertificate(); !strings.Contains(m, "holds a private key, not a certificate: are the certificate and key files switched?") {
 		t.Errorf("key as cert: %q", m)
 	}
 	if m := certFile.MisuseAsKey(); !strings.Contains(m, "holds a certificate, not a private key") {
 		t.Errorf("cert as key: %q", m)
 	}
-	if m := csrFile.MisuseAsCertificate("--cert"); !strings.Contains(m, "certificate signing request") || !strings.Contains(m, "not the signed certificate") {
+	if m := csrFile.MisuseAsCertificate(); !strings.Contains(m, "certificate signing request") || !strings.Contains(m, "not the signed certificate") {
 		t.Errorf("csr as cert: %q", m)
 	}
-	if certFile.MisuseAsCertificate("--cert") != "" || keyFile.MisuseAsKey() != "" {
+	if certFile.MisuseAsCertificate() != "" || keyFile.MisuseAsKey() != "" {
 		t.Error("the right files were called wrong")
 	}
 }

@@ -1,0 +1,217 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/axysdoctor/axysdoctor/checks"
+	"github.com/axysdoctor/axysdoctor/report"
+)
+
+// checksModel runs the diagnosis and shows it live: a spinner on each
+// running check, a mark, a one-line summary and the elapsed time, filled
+// in as the runner's events arrive.
+type checksModel struct {
+	c        *common
+	env      checks.Environment
+	material *checks.Material
+	certPath string
+	keyPath  string
+	apiKey   checks.APIKey
+
+	order   [][2]string // id, title
+	results map[string]checks.Result
+	started map[string]time.Time
+	report  checks.Report
+	running bool
+	run     int
+	events  <-chan tea.Msg
+	cursor  int
+	spinner spinner.Model
+	now     time.Time
+}
+
+func newChecks(c *common) checksModel {
+	return checksModel{
+		c: c, order: checks.Titles(),
+		results: map[string]checks.Result{}, started: map[string]time.Time{},
+		spinner: spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Selected)),
+	}
+}
+
+// options are the engine's options for this run.
+func (m checksModel) options() checks.Options {
+	o := m.c.backend.Base
+	o.Environment = m.env
+	o.CertPath, o.KeyPath = m.certPath, m.keyPath
+	o.APIKey = m.apiKey
+	o.UserAgent = "axysdoctor-wizard"
+	return o
+}
+
+func (m *checksModel) start() tea.Cmd {
+	m.run++
+	m.results = map[string]checks.Result{}
+	m.started = map[string]time.Time{}
+	m.running = true
+	m.now = m.c.now()
+	m.report = checks.Report{}
+	return tea.Batch(runChecksCmd(m.c.ctx, m.options(), m.material, m.c.backend.Deps, m.run), m.spinner.Tick)
+}
+
+// openDetail asks the root to show one result.
+type openDetail struct{ result checks.Result }
+
+// openSave asks the root for the save step.
+type openSave struct{ report checks.Report }
+
+func (m checksModel) update(msg tea.Msg) (checksModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case checksStartedMsg:
+		if msg.run != m.run {
+			return m, nil
+		}
+		m.events = msg.events
+		return m, waitFor(m.events)
+	case checkEventMsg:
+		if msg.run != m.run {
+			return m, nil
+		}
+		switch msg.ev.Type {
+		case checks.Started:
+			m.started[msg.ev.ID] = m.now
+		case checks.Finished:
+			m.results[msg.ev.ID] = msg.ev.Result
+		}
+		return m, waitFor(m.events)
+	case checksDoneMsg:
+		if msg.run != m.run {
+			return m, nil
+		}
+		m.running = false
+		m.report = msg.report
+		for _, r := range msg.report.Results {
+			m.results[r.ID] = r
+		}
+		// Put the cursor on the first problem: that is what people look at.
+		for i, r := range msg.report.Results {
+			if r.Status == checks.Fail || r.Status == checks.Warn {
+				m.cursor = i
+				break
+			}
+		}
+		return m, nil
+	case spinner.TickMsg:
+		if !m.running {
+			return m, nil
+		}
+		m.now = msg.Time
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	case tea.KeyMsg:
+		k := m.c.keys
+		switch {
+		case key.Matches(msg, k.Up):
+			m.cursor = (m.cursor + len(m.order) - 1) % len(m.order)
+		case key.Matches(msg, k.Down):
+			m.cursor = (m.cursor + 1) % len(m.order)
+		case key.Matches(msg, k.Detail):
+			if r, ok := m.results[m.order[m.cursor][0]]; ok {
+				return m, advance(stateChecks, openDetail{r})
+			}
+		case key.Matches(msg, k.Rerun) && !m.running:
+			return m, m.start()
+		case key.Matches(msg, k.Save) && !m.running:
+			return m, advance(stateChecks, openSave{m.report})
+		}
+	}
+	return m, nil
+}
+
+func (m checksModel) view() string {
+	s := m.c.styles
+	w := m.c.width
+	var b strings.Builder
+	b.WriteString(truncate(fmt.Sprintf("Every layer, checked against %s (%s).", m.env.BaseURL, m.env.Name), w) + "\n\n")
+	var done []checks.Result
+	for i, idt := range m.order {
+		id := idt[0]
+		r, finished := m.results[id]
+		mark, summary, elapsed := "·", s.Subtle.Render(idt[1]), ""
+		switch {
+		case finished:
+			done = append(done, r)
+			mark = s.status(r.Status).Render(report.Mark(r.Status))
+			summary = r.Summary
+			if r.Status != checks.Skip && r.Duration > 0 {
+				elapsed = fmtElapsed(r.Duration)
+			}
+		case !m.started[id].IsZero():
+			mark = m.spinner.View()
+			summary = s.Subtle.Render(idt[1] + "…")
+			elapsed = fmtElapsed(m.now.Sub(m.started[id]))
+		}
+		cursor := "  "
+		idText := fmt.Sprintf("%-14s", id)
+		if i == m.cursor {
+			cursor = s.Selected.Render("› ")
+			idText = s.Selected.Render(idText)
+		}
+		line := fmt.Sprintf("%s%s %s ", cursor, mark, idText)
+		room := w - 2 - 1 - 14 - 2 - 8
+		fmt.Fprintf(&b, "%s%s%s\n", line, padRight(truncate(summary, room), room), s.Subtle.Render(fmt.Sprintf("%7s", elapsed)))
+	}
+	b.WriteString("\n")
+	sum := checks.Summarize(done)
+	line := sum.String()
+	if m.running {
+		line = m.spinner.View() + " running… " + line
+	}
+	style := s.Pass
+	switch {
+	case sum.Fail > 0:
+		style = s.Fail
+	case sum.Warn > 0 || m.running:
+		style = s.Warn
+	}
+	b.WriteString(style.Render(line) + "\n")
+	if !m.running && len(done) > 0 {
+		hint := "All checks pass: this setup gets a 200."
+		if sum.Fail > 0 || sum.Warn > 0 {
+			hint = "Select a check and press enter for its evidence, fix and failure-table row."
+		}
+		b.WriteString(s.Subtle.Render(truncate(hint, w)) + "\n")
+	}
+	return b.String()
+}
+
+func (m checksModel) keys() stepKeys {
+	k := m.c.keys
+	if m.running {
+		return stepKeys{short: []key.Binding{k.Up, k.Down, k.Detail}, full: [][]key.Binding{{k.Up, k.Down, k.Detail}}}
+	}
+	return stepKeys{short: []key.Binding{k.Up, k.Down, k.Detail, k.Save, k.Rerun}, full: [][]key.Binding{{k.Up, k.Down, k.Detail}, {k.Save, k.Rerun}}}
+}
+
+func fmtElapsed(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return "<1ms"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.1fs", d.Seconds())
+}
+
+func padRight(s string, n int) string {
+	if w := lipglossWidth(s); w < n {
+		return s + strings.Repeat(" ", n-w)
+	}
+	return s
+}

@@ -1,0 +1,60 @@
+package ui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap holds every key binding of the wizard, with its help text.
+type KeyMap struct {
+	Next     key.Binding
+	Back     key.Binding
+	Quit     key.Binding
+	QuitAny  key.Binding
+	Help     key.Binding
+	Up       key.Binding
+	Down     key.Binding
+	NextFld  key.Binding
+	PrevFld  key.Binding
+	Complete key.Binding
+	Copy     key.Binding
+	Detail   key.Binding
+	Rerun    key.Binding
+	Save     key.Binding
+	AddIP    key.Binding
+	Change   key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Format   key.Binding
+}
+
+// DefaultKeyMap is the wizard's key map.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Next:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		QuitAny:  key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		NextFld:  key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
+		PrevFld:  key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
+		Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete path")),
+		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy CSR (OSC 52)")),
+		Detail:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
+		Rerun:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
+		Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save report")),
+		AddIP:    key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "add detected IP")),
+		Change:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "enter another key")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "scroll up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", " ", "f"), key.WithHelp("pgdn", "scroll down")),
+		Format:   key.NewBinding(key.WithKeys("left", "right", "h", "l"), key.WithHelp("←/→", "format")),
+	}
+}
+
+// stepKeys is the help for one step: ShortHelp in the bar, FullHelp on ?.
+type stepKeys struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+func (k stepKeys) ShortHelp() []key.Binding  { return k.short }
+func (k stepKeys) FullHelp() [][]key.Binding { return k.full }
