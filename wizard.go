@@ -83,4 +83,3 @@ func startUI(ctx context.Context, e env, o wizardOptions) error {
 	}
 	return usageErr("the wizard stopped: %v", runErr)
 }
-
