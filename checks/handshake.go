@@ -93,7 +93,7 @@ func judgeHandshake(obs *gatewayObservation, mat *Material, now time.Time) Resul
 	switch {
 	case obs.ExchangeErr != nil:
 		if alert, ok := receivedAlert(obs.ExchangeErr); ok {
-			return rejected(r, obs, mat, now, fmt.Sprintf("the gateway rejected the client certificate after the handshake with alert %d (%s)", alert.Code, alert.meaning()))
+			return rejected(r, obs, mat, now, fmt.Sprintf("the gateway rejected the client certificate after the handshake (alert %d, %s)", alert.Code, alert.Name), alert.meaning())
 		}
 		if isTimeout(obs.ExchangeErr) {
 			r.Status = Warn
@@ -103,7 +103,7 @@ func judgeHandshake(obs *gatewayObservation, mat *Material, now time.Time) Resul
 			return r
 		}
 		if isClosed(obs.ExchangeErr) {
-			return rejected(r, obs, mat, now, "the gateway closed the connection right after the handshake without answering: most likely it rejected the client certificate")
+			return rejected(r, obs, mat, now, "the gateway closed the connection right after the handshake without answering: most likely it rejected the client certificate", "")
 		}
 		r.Status = Fail
 		r.Row = docs.RowTLSHandshake
@@ -111,7 +111,7 @@ func judgeHandshake(obs *gatewayObservation, mat *Material, now time.Time) Resul
 		r.Fix = "Run again; if it persists, compare with `openssl s_client -connect HOST:443 -cert CERT -key KEY`."
 		return r
 	case obs.Response != nil && obs.Response.StatusCode == 400 && nginxCertError(obs.Body) != "":
-		return rejected(r, obs, mat, now, fmt.Sprintf("the gateway finished the handshake but answered HTTP 400 %q: it rejected the client certificate", nginxCertError(obs.Body)))
+		return rejected(r, obs, mat, now, fmt.Sprintf("the gateway finished the handshake but answered HTTP 400 %q: it rejected the client certificate", nginxCertError(obs.Body)), "")
 	}
 	if !obs.CertRequested {
 		r.Status = Warn
@@ -179,7 +179,7 @@ func judgeHandshakeError(r Result, obs *gatewayObservation, mat *Material, now t
 		r.Fix = "Check this machine's clock; if it is right, report the gateway's certificate to Axys."
 	default:
 		if alert, ok := receivedAlert(err); ok {
-			return rejected(r, obs, mat, now, fmt.Sprintf("the gateway aborted the handshake with alert %d (%s)", alert.Code, alert.meaning()))
+			return rejected(r, obs, mat, now, fmt.Sprintf("the gateway aborted the handshake (alert %d, %s)", alert.Code, alert.Name), alert.meaning())
 		}
 		if isTimeout(err) {
 			r.Status = Fail
@@ -189,7 +189,7 @@ func judgeHandshakeError(r Result, obs *gatewayObservation, mat *Material, now t
 			return r
 		}
 		if isClosed(err) {
-			return rejected(r, obs, mat, now, "the gateway closed the connection during the handshake: usually a rejected client certificate, or a server that does not speak TLS on this port")
+			return rejected(r, obs, mat, now, "the gateway closed the connection during the handshake: usually a rejected client certificate, or a server that does not speak TLS on this port", "")
 		}
 		r.Status = Fail
 		r.Row = docs.RowTLSHandshake
@@ -200,10 +200,15 @@ func judgeHandshakeError(r Result, obs *gatewayObservation, mat *Material, now t
 }
 
 // rejected builds the failure for a gateway that refused our certificate,
-// naming the most likely reason from what we know about the certificate.
-func rejected(r Result, obs *gatewayObservation, mat *Material, now time.Time, what string) Result {
+// naming the most likely reason from what we know about the certificate;
+// alertMeaning, when known, explains the alert and stands in for a reason
+// when there is none.
+func rejected(r Result, obs *gatewayObservation, mat *Material, now time.Time, what, alertMeaning string) Result {
 	r.Status = Fail
 	r.Row = docs.RowTLSHandshake
+	if alertMeaning != "" {
+		r.add("alert means", "%s", alertMeaning)
+	}
 	var why []string
 	var fix string
 	switch {
@@ -218,7 +223,7 @@ func rejected(r Result, obs *gatewayObservation, mat *Material, now time.Time, w
 		fix = "Check this machine's clock, or wait for the certificate's start date."
 	}
 	if mat != nil && mat.Leaf != nil && len(obs.AcceptableCAs) > 0 && !issuerListed(mat.Leaf, obs.AcceptableCAs) {
-		why = append(why, fmt.Sprintf("the gateway accepts certificates from %s but ours is from %s: a certificate for the other environment (staging and production have separate certificates), or not one Axys issued",
+		why = append(why, fmt.Sprintf("it accepts certificates from %s, ours is from %s — a certificate for the other environment (staging and production have separate ones), or not one Axys issued",
 			strings.Join(caNames(obs.AcceptableCAs), "; "), csr.FormatName(mat.Leaf.RawIssuer)))
 		if fix == "" {
 			fix = "Use the certificate issued for this environment (staging/sandbox share one; production has its own), or check --env / --base-url."
@@ -231,8 +236,11 @@ func rejected(r Result, obs *gatewayObservation, mat *Material, now time.Time, w
 		}
 	}
 	r.Summary = what
-	if len(why) > 0 {
+	switch {
+	case len(why) > 0:
 		r.Summary += ": " + joinSentences(why)
+	case alertMeaning != "":
+		r.Summary += ": " + alertMeaning
 	}
 	if fix == "" {
 		fix = "Check the certificate was issued by Axys for this environment and is not revoked; `axysdoctor inspect CERT` shows its issuer and dates."

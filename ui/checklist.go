@@ -40,7 +40,7 @@ func newChecks(c *common) checksModel {
 	return checksModel{
 		c: c, order: checks.Titles(),
 		results: map[string]checks.Result{}, started: map[string]time.Time{},
-		spinner: spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Selected)),
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.styles.Selected)),
 	}
 }
 

@@ -46,7 +46,9 @@ func (m detailModel) update(msg tea.Msg) (detailModel, tea.Cmd) {
 	return m, cmd
 }
 
-// content is the whole detail text, wrapped to the width.
+// content is the whole detail text, wrapped to the width: what was found,
+// what to do, the failure table with the matched row highlighted, then the
+// evidence (scroll for more).
 func (m detailModel) content() string {
 	s := m.c.styles
 	r := m.result
@@ -57,35 +59,44 @@ func (m detailModel) content() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s — %s\n", s.status(r.Status).Render(report.Mark(r.Status)+" "+string(r.Status)), s.Title.Render(r.ID), r.Title)
 	b.WriteString(wrap(r.Summary, w) + "\n\n")
+	if r.Fix != "" {
+		b.WriteString(s.Title.Render("What to do") + "\n")
+		b.WriteString(indent(wrap(r.Fix, w-2), "  ") + "\n\n")
+	}
+	if r.Row != "" {
+		b.WriteString(s.Title.Render("Failure table") + "\n")
+		b.WriteString(failureTable(s, r.Row, w))
+		if row, ok := docs.Lookup(r.Row); ok {
+			b.WriteString(indent(wrap(fmt.Sprintf("Likely cause: %s. See %s: %s", row.Cause, row.WhereToLook, row.URL), w-2), "  ") + "\n")
+		}
+		b.WriteString("\n")
+	}
 	if len(r.Evidence) > 0 {
 		b.WriteString(s.Title.Render("Observed") + "\n")
 		for _, e := range r.Evidence {
 			b.WriteString(indent(wrap(s.Label.Render(e.Label+":")+" "+e.Value, w-4), "  ") + "\n")
 		}
-		b.WriteString("\n")
-	}
-	if r.Fix != "" {
-		b.WriteString(s.Title.Render("What to do") + "\n")
-		b.WriteString(indent(wrap(r.Fix, w-2), "  ") + "\n\n")
-	}
-	b.WriteString(s.Title.Render("Failure table") + s.Subtle.Render(" (Axys docs; * = axysdoctor's own rows)") + "\n")
-	b.WriteString(failureTable(s, r.Row, w))
-	if row, ok := docs.Lookup(r.Row); ok {
-		b.WriteString("\n" + wrap(fmt.Sprintf("Likely cause: %s. See %s: %s", row.Cause, row.WhereToLook, row.URL), w) + "\n")
 	}
 	return b.String()
 }
 
-// failureTable renders every row, one line each, the matched one
-// highlighted.
+// failureTable renders the four rows of the Axys docs' table, and the
+// matched row when it is one of axysdoctor's own, one line each, the
+// matched one highlighted.
 func failureTable(s Styles, match string, width int) string {
 	var b strings.Builder
 	for _, row := range docs.Table {
+		if row.Ours && row.ID != match {
+			continue
+		}
 		id := row.ID
 		if row.Ours {
-			id += "*"
+			id += " (axysdoctor's own row)"
 		}
-		line := fmt.Sprintf("%-21s %s", id, row.Symptom)
+		line := fmt.Sprintf("%-19s %s", id, row.Symptom)
+		if row.Ours {
+			line = fmt.Sprintf("%s: %s", id, row.Symptom)
+		}
 		if row.ID == match {
 			b.WriteString(s.Highlight.Render(truncate("▶ "+line, width)) + "\n")
 			continue

@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,3 +157,5 @@ func sampleReport() checks.Report {
 }
 
 func keyEnter() tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyEnter} }
+
+func splitLines(s string) []string { return strings.Split(s, "\n") }

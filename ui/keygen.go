@@ -38,7 +38,7 @@ type keygenResult struct {
 }
 
 func newKeygen(c *common) keygenModel {
-	return keygenModel{c: c, spinner: spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Selected))}
+	return keygenModel{c: c, spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.styles.Selected))}
 }
 
 func (m keygenModel) busy() bool { return m.phase == keygenRunning || m.phase == keygenSigning }

@@ -400,8 +400,9 @@ func (m *Model) View() string {
 	case stateSave:
 		body = m.save.view()
 	}
-	body = m.scrolled(body)
-	return lipgloss.JoinVertical(lipgloss.Left, m.header(), body, m.footer())
+	footer := m.footer()
+	h := max(m.c.height-headerHeight-strings.Count(footer, "\n")-1, 3)
+	return lipgloss.JoinVertical(lipgloss.Left, m.header(), m.scrolled(body, h), footer)
 }
 
 // header is the title line, the step line, and a blank line.
@@ -464,8 +465,7 @@ func (m *Model) footer() string {
 
 // scrolled shows the part of body that fits, with a line saying what is
 // above or below when it does not fit (small terminals).
-func (m *Model) scrolled(body string) string {
-	h := m.c.bodyHeight()
+func (m *Model) scrolled(body string, h int) string {
 	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
 	if len(lines) <= h || m.state == stateDetail {
 		return fitLines(body, h, m.c.width)
