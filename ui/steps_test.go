@@ -279,3 +279,44 @@ func TestSaveWritesARedactedReport(t *testing.T) {
 		t.Error("q does not quit after saving")
 	}
 }
+
+func TestRenewalPrefillsTheForm(t *testing.T) {
+	dir := t.TempDir()
+	certPath, _ := fixture(t, dir, fixedNow.AddDate(0, 0, 20))
+	m := newTestModel(t, testBackend(dir))
+	press(m, "down", "enter", "enter")
+	if m.state != stateCurrentCert {
+		t.Fatalf("state %v", m.state)
+	}
+	press(m, certPath, "enter")
+	if !strings.Contains(m.View(), "20 days left: renew now") {
+		t.Fatalf("view:\n%s", m.View())
+	}
+	press(m, "enter")
+	if m.state != stateForm {
+		t.Fatalf("state %v", m.state)
+	}
+	f := m.form.fields
+	if f[fieldOrg].input.Value() != "Acme Financial Services Ltd" || f[fieldUnits].input.Value() != "Acme Cards" ||
+		f[fieldCN].input.Value() != "api.acmecards.example" || f[fieldIPs].input.Value() != "203.0.113.10" {
+		t.Errorf("not pre-filled: %q %q %q %q", f[fieldOrg].input.Value(), f[fieldUnits].input.Value(), f[fieldCN].input.Value(), f[fieldIPs].input.Value())
+	}
+	if !strings.Contains(strings.Join(m.form.notes, " "), "same O, OU, CN and SANs") {
+		t.Errorf("notes %q", m.form.notes)
+	}
+}
+
+func TestLoadCompletesPaths(t *testing.T) {
+	dir := t.TempDir()
+	certPath, _ := fixture(t, dir, fixedNow.AddDate(0, 0, 80))
+	m := newTestModel(t, testBackend(dir))
+	press(m, "down", "down", "enter", "enter")
+	press(m, filepath.Join(dir, "client.p"))
+	if got := m.load.inputs[inCert].AvailableSuggestions(); len(got) != 1 || got[0] != certPath {
+		t.Fatalf("suggestions %q", got)
+	}
+	press(m, "tab")
+	if m.load.inputs[inCert].Value() != certPath {
+		t.Errorf("tab gave %q", m.load.inputs[inCert].Value())
+	}
+}
