@@ -54,9 +54,36 @@ func Diagnose(ctx context.Context, opts Options, mat *Material, deps Deps, onEve
 	s := &session{opts: opts, mat: mat, deps: deps, results: map[string]Result{}}
 	start := deps.now()
 	rep := Report{StartedAt: start, Environment: opts.Environment, Inputs: inputsOf(opts)}
-	rep.Results = runGraph(ctx, plan(), s, onEvent)
+	rep.Results = runGraph(ctx, plan(), s, redacting(opts.APIKey, onEvent))
+	for i := range rep.Results {
+		rep.Results[i] = redactResult(rep.Results[i], opts.APIKey)
+	}
 	rep.Duration = deps.now().Sub(start)
 	return rep
+}
+
+// redacting wraps onEvent so that finished results reach it redacted too.
+func redacting(key APIKey, onEvent func(Event)) func(Event) {
+	if onEvent == nil {
+		return nil
+	}
+	return func(e Event) {
+		e.Result = redactResult(e.Result, key)
+		onEvent(e)
+	}
+}
+
+// redactResult removes the API key from every text of a result: whatever a
+// check quoted from the network, the key never leaves the engine.
+func redactResult(r Result, key APIKey) Result {
+	r.Summary = redactKey(r.Summary, key)
+	r.Fix = redactKey(r.Fix, key)
+	ev := make([]Evidence, len(r.Evidence))
+	for i, e := range r.Evidence {
+		ev[i] = Evidence{Label: redactKey(e.Label, key), Value: redactKey(e.Value, key)}
+	}
+	r.Evidence = ev
+	return r
 }
 
 func inputsOf(o Options) Inputs {

@@ -122,7 +122,7 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 	case code >= 300 && code < 400:
 		r.Status = Fail
 		r.Row = docs.RowUnexpectedResponse
-		loc := oneLine(resp.Header.Get("Location"), 120)
+		loc := redactKey(oneLine(resp.Header.Get("Location"), 120), key)
 		r.Summary = fmt.Sprintf("HTTP %d redirect to %s, not followed (the API key is never sent to a redirect target)", code, orDash(loc))
 		r.Fix = "The Axys API does not redirect: check the base URL (https, the /v2 path, the right host) and anything on the path that rewrites requests."
 	default:
