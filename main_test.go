@@ -275,3 +275,5 @@ func TestInspectKeyMismatchExits1(t *testing.T) {
 		t.Errorf("exit %d\n%s", r.code, r.stdout)
 	}
 }
+
+func emulatorOK() emulator.Options { return emulator.Options{} }

@@ -51,7 +51,7 @@ func receivedAlert(err error) (tlsAlert, bool) {
 	if errors.As(err, &op) && op.Op == "remote error" && op.Err != nil {
 		v := reflect.ValueOf(op.Err)
 		if v.Kind() == reflect.Uint8 {
-			return tlsAlert{Code: uint8(v.Uint()), Name: op.Err.Error()}, true
+			return tlsAlert{Code: uint8(v.Uint()), Name: strings.TrimPrefix(op.Err.Error(), "tls: ")}, true
 		}
 	}
 	if m := alertText.FindStringSubmatch(err.Error()); m != nil {
