@@ -65,13 +65,13 @@ func (ca testCA) issue(t testing.TB, cn string, server bool, notAfter time.Time)
 
 // gatewayPKI is what a fake gateway and its client need.
 type gatewayPKI struct {
-	server             tls.Certificate
-	caFile             string
-	clientCA, otherCA  testCA
-	client, expired    *x509.Certificate
-	other              *x509.Certificate
-	clientKey          crypto.Signer
-	clientPool         *x509.CertPool
+	server            tls.Certificate
+	caFile            string
+	clientCA, otherCA testCA
+	client, expired   *x509.Certificate
+	other             *x509.Certificate
+	clientKey         crypto.Signer
+	clientPool        *x509.CertPool
 }
 
 func newGatewayPKI(t testing.TB) gatewayPKI {

@@ -116,4 +116,3 @@ func FuzzDecodeText(f *testing.F) {
 		}
 	})
 }
-
