@@ -222,6 +222,9 @@ func writeInspectText(w io.Writer, files []inspected, match *keyMatch, st report
 		}
 		for j, it := range f.Items {
 			fmt.Fprintf(w, "  %d. %s\n", j+1, it.Description)
+			if it.Format != "PEM CERTIFICATE" && it.Format != "DER" && (it.Kind == "certificate" || it.Kind == "certificate signing request") {
+				fmt.Fprintf(w, "     stored as %s\n", it.Format)
+			}
 			if len(it.SANs) > 0 {
 				fmt.Fprintf(w, "     SANs: %s\n", strings.Join(it.SANs, ", "))
 			}
