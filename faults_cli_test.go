@@ -2,49 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
-	"net"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/axysdoctor/axysdoctor/internal/testnet"
 )
-
-// udpBlackhole is a DNS server that never answers.
-func udpBlackhole(t *testing.T) string {
-	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pc.Close() })
-	return pc.LocalAddr().String()
-}
-
-// tcpBlackhole is a TCP address whose SYNs are dropped (a full backlog of
-// a listener that never accepts).
-func tcpBlackhole(t *testing.T) string {
-	t.Helper()
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { syscall.Close(fd) })
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Listen(fd, 0); err != nil {
-		t.Fatal(err)
-	}
-	sa, _ := syscall.Getsockname(fd)
-	addr := fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
-	filler, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { filler.Close() })
-	return addr
-}
 
 type jsonReport struct {
 	Checks []struct{ ID, Status, Row, Summary string } `json:"checks"`
@@ -61,7 +24,7 @@ func (r jsonReport) get(id string) (status, row, summary string) {
 
 func TestBlackholedResolverAndGatewayTimeOutWithinBudget(t *testing.T) {
 	_, files, _ := startEmulator(t, emulatorOK())
-	resolver := udpBlackhole(t)
+	resolver := testnet.UDPBlackhole(t)
 	const timeout = 500 * time.Millisecond
 	// The longest chain is DNS → TCP → TLS → HTTP: four steps.
 	budget := 4*timeout + time.Second
@@ -74,7 +37,7 @@ func TestBlackholedResolverAndGatewayTimeOutWithinBudget(t *testing.T) {
 			"net.egress":    "timed out",
 			"tls.handshake": "timeout",
 		}},
-		{"gateway by address", []string{"--base-url", "https://" + tcpBlackhole(t) + "/v2", "--egress-ip", "203.0.113.10"}, map[string]string{
+		{"gateway by address", []string{"--base-url", "https://" + testnet.TCPBlackhole(t) + "/v2", "--egress-ip", "203.0.113.10"}, map[string]string{
 			"dns.fcrdns":    "timeout",
 			"tls.handshake": "no answer within 500ms",
 		}},

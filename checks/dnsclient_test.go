@@ -13,6 +13,7 @@ import (
 )
 
 func TestExchangeRetriesOverTCPWhenTruncated(t *testing.T) {
+	noLeak(t)
 	var udp, tcp atomic.Int32
 	var sawEDNS atomic.Bool
 	addr := startDNS(t, func(w dns.ResponseWriter, req *dns.Msg) {
@@ -50,6 +51,7 @@ func TestExchangeRetriesOverTCPWhenTruncated(t *testing.T) {
 }
 
 func TestClassifyDNSOutcomes(t *testing.T) {
+	noLeak(t)
 	addr := startDNS(t, func(w dns.ResponseWriter, req *dns.Msg) {
 		m := new(dns.Msg)
 		m.SetReply(req)
@@ -100,6 +102,7 @@ func TestClassifyDNSOutcomes(t *testing.T) {
 }
 
 func TestExchangeUnreachableAndCancelled(t *testing.T) {
+	noLeak(t)
 	// A UDP port with nothing behind it answers ICMP port unreachable on
 	// loopback; the query then fails at once rather than timing out.
 	addr := startDNS(t, func(dns.ResponseWriter, *dns.Msg) {})

@@ -14,11 +14,11 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/axysdoctor/axysdoctor/docs"
+	"github.com/axysdoctor/axysdoctor/internal/testnet"
 )
 
 const faultTimeout = 400 * time.Millisecond
@@ -241,37 +241,11 @@ func TestConnectionFaults(t *testing.T) {
 	})
 	t.Run("blackholed", func(t *testing.T) {
 		noLeak(t)
-		hs, _ := exchangeWith(t, gatewaySession(p, "https://"+blackhole(t)+"/v2", p.client), 1)
+		hs, _ := exchangeWith(t, gatewaySession(p, "https://"+testnet.TCPBlackhole(t)+"/v2", p.client), 1)
 		if hs.Status != Fail || hs.Row != docs.RowNetworkPath || !strings.Contains(hs.Summary, "no answer within") {
 			t.Errorf("%s [%s] %s", hs.Status, hs.Row, hs.Summary)
 		}
 	})
-}
-
-// blackhole returns a loopback address whose SYNs are dropped: a socket
-// listening with a backlog of 0, its one slot already taken, never
-// accepting. Connecting to it times out, like a firewall that drops.
-func blackhole(t *testing.T) string {
-	t.Helper()
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { syscall.Close(fd) })
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Listen(fd, 0); err != nil {
-		t.Fatal(err)
-	}
-	sa, _ := syscall.Getsockname(fd)
-	addr := fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
-	filler, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { filler.Close() })
-	return addr
 }
 
 func TestHTTPFaults(t *testing.T) {

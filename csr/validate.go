@@ -93,6 +93,8 @@ func NormalizeDNSName(s string) (string, error) {
 	switch {
 	case name == "":
 		return "", fmt.Errorf("empty host name")
+	case !utf8.ValidString(name) || strings.ContainsRune(name, utf8.RuneError):
+		return "", fmt.Errorf("%q is not valid text: retype the host name", raw)
 	case strings.Contains(name, "*"):
 		return "", fmt.Errorf("%q is a wildcard: Axys refuses wildcards, list every host you call from explicitly", raw)
 	case strings.ContainsAny(name, " \t/:@"):

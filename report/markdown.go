@@ -23,7 +23,7 @@ func Markdown(w io.Writer, rep checks.Report, version string, strict bool) error
 		fmt.Fprintf(&b, "- **Note:** %s\n", mdEscape(rep.Environment.Note))
 	}
 	fmt.Fprintf(&b, "- **Inputs:** %s\n", mdEscape(describeInputs(rep.Inputs)))
-	fmt.Fprintf(&b, "- **Run:** %s, %s, axysdoctor %s\n\n", rep.StartedAt.UTC().Format(time.RFC3339), fmtDuration(rep.Duration), mdEscape(version))
+	fmt.Fprintf(&b, "- **Run:** %s, %s, axysdoctor %s\n\n", rep.StartedAt.UTC().Format(time.RFC3339), Duration(rep.Duration), mdEscape(version))
 
 	fmt.Fprintf(&b, "| | Check | Summary | Row |\n|---|---|---|---|\n")
 	for _, r := range rep.Results {
@@ -102,12 +102,13 @@ func code(s string) string {
 	return fence + pad + s + pad + fence
 }
 
-func fmtDuration(d time.Duration) string {
+// Duration formats how long a check took: "<1ms", "38ms", "1.2s".
+func Duration(d time.Duration) string {
 	switch {
 	case d < time.Millisecond:
 		return "<1ms"
 	case d < time.Second:
 		return fmt.Sprintf("%dms", d.Milliseconds())
 	}
-	return d.Round(10 * time.Millisecond).String()
+	return fmt.Sprintf("%.1fs", d.Seconds())
 }

@@ -90,7 +90,7 @@ func Text(w io.Writer, rep checks.Report, o TextOptions) error {
 		mark := st.StatusStyle(r.Status).Render(Mark(r.Status))
 		dur := ""
 		if r.Status != checks.Skip && r.Duration >= time.Millisecond {
-			dur = st.Subtle.Render(fmt.Sprintf("  %s", fmtDuration(r.Duration)))
+			dur = st.Subtle.Render(fmt.Sprintf("  %s", Duration(r.Duration)))
 		}
 		fmt.Fprintf(&b, "%s %-*s  %s%s\n", mark, idWidth, r.ID, r.Summary, dur)
 		if r.Status == checks.Warn || r.Status == checks.Fail || (o.Verbose && r.Status == checks.Pass) {

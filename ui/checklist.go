@@ -150,12 +150,12 @@ func (m checksModel) view() string {
 			mark = s.status(r.Status).Render(report.Mark(r.Status))
 			summary = r.Summary
 			if r.Status != checks.Skip && r.Duration > 0 {
-				elapsed = fmtElapsed(r.Duration)
+				elapsed = report.Duration(r.Duration)
 			}
 		case !m.started[id].IsZero():
 			mark = m.spinner.View()
 			summary = s.Subtle.Render(idt[1] + "…")
-			elapsed = fmtElapsed(m.now.Sub(m.started[id]))
+			elapsed = report.Duration(m.now.Sub(m.started[id]))
 		}
 		cursor := "  "
 		idText := fmt.Sprintf("%-14s", id)
@@ -197,16 +197,6 @@ func (m checksModel) keys() stepKeys {
 		return stepKeys{short: []key.Binding{k.Up, k.Down, k.Detail}, full: [][]key.Binding{{k.Up, k.Down, k.Detail}}}
 	}
 	return stepKeys{short: []key.Binding{k.Up, k.Down, k.Detail, k.Save, k.Rerun}, full: [][]key.Binding{{k.Up, k.Down, k.Detail}, {k.Save, k.Rerun}}}
-}
-
-func fmtElapsed(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return "<1ms"
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.1fs", d.Seconds())
 }
 
 func padRight(s string, n int) string {
