@@ -194,9 +194,9 @@ func (m checksModel) view() string {
 func (m checksModel) keys() stepKeys {
 	k := m.c.keys
 	if m.running {
-		return stepKeys{short: []key.Binding{k.Up, k.Down, k.Detail}, full: [][]key.Binding{{k.Up, k.Down, k.Detail}}}
+		return stepKeys{short: []key.Binding{k.Select, k.Detail}, full: [][]key.Binding{{k.Up, k.Down, k.Detail}}}
 	}
-	return stepKeys{short: []key.Binding{k.Up, k.Down, k.Detail, k.Save, k.Rerun}, full: [][]key.Binding{{k.Up, k.Down, k.Detail}, {k.Save, k.Rerun}}}
+	return stepKeys{short: []key.Binding{k.Select, k.Detail, k.Save, k.Rerun}, full: [][]key.Binding{{k.Up, k.Down, k.Detail}, {k.Save, k.Rerun}}}
 }
 
 func padRight(s string, n int) string {

@@ -110,5 +110,6 @@ func (m detailModel) view() string { return m.vp.View() }
 
 func (m detailModel) keys() stepKeys {
 	k := m.c.keys
-	return stepKeys{short: []key.Binding{k.Up, k.Down, k.Save}, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Save}}}
+	scroll := withHelp(k.Select, "scroll")
+	return stepKeys{short: []key.Binding{scroll, k.Save}, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Save}}}
 }

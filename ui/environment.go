@@ -42,5 +42,5 @@ func (m envModel) view() string {
 
 func (m envModel) keys() stepKeys {
 	k := m.c.keys
-	return stepKeys{short: []key.Binding{k.Up, k.Down, withHelp(k.Next, "choose")}, full: [][]key.Binding{{k.Up, k.Down, withHelp(k.Next, "choose")}}}
+	return stepKeys{short: []key.Binding{k.Select, withHelp(k.Next, "choose")}, full: [][]key.Binding{{k.Up, k.Down, withHelp(k.Next, "choose")}}}
 }

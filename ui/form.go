@@ -311,7 +311,7 @@ func (m formModel) view() string {
 
 func (m formModel) keys() stepKeys {
 	k := m.c.keys
-	next := withHelp(k.Next, "next field / create")
+	next := withHelp(k.Next, "next/create")
 	return stepKeys{
 		short: []key.Binding{next, k.NextFld, k.PrevFld},
 		full:  [][]key.Binding{{next, k.NextFld, k.PrevFld}, {k.AddIP}},

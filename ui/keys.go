@@ -23,6 +23,8 @@ type KeyMap struct {
 	PageUp   key.Binding
 	PageDown key.Binding
 	Format   key.Binding
+	// Select stands for Up and Down in the short help.
+	Select key.Binding
 }
 
 // DefaultKeyMap is the wizard's key map.
@@ -32,21 +34,22 @@ func DefaultKeyMap() KeyMap {
 		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		QuitAny:  key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "keys")),
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		NextFld:  key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
-		PrevFld:  key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
+		NextFld:  key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next")),
+		PrevFld:  key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("⇧tab/↑", "back a field")),
 		Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete path")),
-		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy CSR (OSC 52)")),
+		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy CSR")),
 		Detail:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
-		Rerun:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run again")),
-		Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save report")),
+		Rerun:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rerun")),
+		Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save")),
 		AddIP:    key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "add detected IP")),
 		Change:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "enter another key")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "scroll up")),
 		PageDown: key.NewBinding(key.WithKeys("pgdown", " ", "f"), key.WithHelp("pgdn", "scroll down")),
 		Format:   key.NewBinding(key.WithKeys("left", "right", "h", "l"), key.WithHelp("←/→", "format")),
+		Select:   key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "select")),
 	}
 }
 

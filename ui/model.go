@@ -455,11 +455,16 @@ func (m *Model) footer() string {
 	if m.capturesText() {
 		quit = m.c.keys.QuitAny
 	}
-	k.short = append(k.short, m.c.keys.Back, quit, m.c.keys.Help)
-	k.full = append(k.full, []key.Binding{m.c.keys.Back, quit, m.c.keys.Help})
-	if m.capturesText() {
-		k.short = k.short[:len(k.short)-1] // ? is a character while typing
+	global := []key.Binding{}
+	if len(m.history) > 0 && !m.busy() {
+		global = append(global, m.c.keys.Back)
 	}
+	global = append(global, quit)
+	if !m.capturesText() { // while typing, ? is a character
+		global = append(global, m.c.keys.Help)
+	}
+	k.short = append(k.short, global...)
+	k.full = append(k.full, global)
 	return "\n" + m.help.View(k)
 }
 

@@ -46,7 +46,7 @@ func (m welcomeModel) view() string {
 
 func (m welcomeModel) keys() stepKeys {
 	k := m.c.keys
-	return stepKeys{short: []key.Binding{k.Up, k.Down, withHelp(k.Next, "choose")}, full: [][]key.Binding{{k.Up, k.Down, withHelp(k.Next, "choose")}}}
+	return stepKeys{short: []key.Binding{k.Select, withHelp(k.Next, "choose")}, full: [][]key.Binding{{k.Up, k.Down, withHelp(k.Next, "choose")}}}
 }
 
 // withHelp returns b with another description.
