@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"time"
 
@@ -74,6 +75,7 @@ func runPlainDemo(ctx context.Context, e env, f demoFlags) error {
 	}
 	envr, _ := checks.ResolveEnvironment("staging", emu.BaseURL)
 	envr.Name = "emulator (staging)"
+	envr.Note = fmt.Sprintf("the built-in emulator plays the staging gateway (scenario %s)", emu.Scenario.Name)
 	opts := checks.Options{
 		Environment: envr, CertPath: files.Cert, KeyPath: files.Key,
 		APIKey: checks.NewAPIKey(emu.APIKey()), CAFile: files.CA,

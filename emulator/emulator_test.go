@@ -1,0 +1,105 @@
+package emulator
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func csrFor(t *testing.T, subject pkix.Name, dns []string) []byte {
+	t.Helper()
+	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: subject, DNSNames: dns}, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})
+}
+
+func TestSignCSRLikeAxys(t *testing.T) {
+	e, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	good := pkix.Name{Organization: []string{"Acme"}, OrganizationalUnit: []string{"Cards"}, CommonName: "api.acme.example"}
+	certPEM, err := e.SignCSR(csrFor(t, good, []string{"api.acme.example"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := pem.Decode(certPEM)
+	c, _ := x509.ParseCertificate(b.Bytes)
+	if c.Issuer.CommonName != "Axys Emulator Staging Client CA" || c.NotAfter.Sub(c.NotBefore) < Validity {
+		t.Errorf("issuer %s, lifetime %s", c.Issuer.CommonName, c.NotAfter.Sub(c.NotBefore))
+	}
+	for name, req := range map[string][]byte{
+		"no O":     csrFor(t, pkix.Name{OrganizationalUnit: []string{"Cards"}, CommonName: "a.example"}, []string{"a.example"}),
+		"no OU":    csrFor(t, pkix.Name{Organization: []string{"Acme"}, CommonName: "a.example"}, []string{"a.example"}),
+		"no SAN":   csrFor(t, good, nil),
+		"wildcard": csrFor(t, good, []string{"*.acme.example"}),
+		"garbage":  []byte("not a csr"),
+	} {
+		if _, err := e.SignCSR(req); !errors.Is(err, ErrBadCSR) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestScenariosShapeTheCredential(t *testing.T) {
+	now := time.Now()
+	expired, err := Start(Options{Scenario: "expired-cert"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer expired.Close()
+	certPEM, _, err := expired.IssueClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := pem.Decode(certPEM)
+	c, _ := x509.ParseCertificate(b.Bytes)
+	if !c.NotAfter.Before(now) {
+		t.Errorf("expired-cert issued a certificate valid until %s", c.NotAfter)
+	}
+	tenant, _ := Start(Options{Scenario: "tenant-key"})
+	defer tenant.Close()
+	if tenant.APIKey() != tenant.TenantKey {
+		t.Error("tenant-key hands out the program key")
+	}
+	if _, err := Start(Options{Scenario: "nope"}); err == nil || !strings.Contains(err.Error(), "unknown scenario") {
+		t.Errorf("unknown scenario: %v", err)
+	}
+	if _, err := Start(Options{Style: "apache"}); err == nil {
+		t.Error("unknown style accepted")
+	}
+}
+
+func TestWriteDirNeverOverwrites(t *testing.T) {
+	e, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	dir := t.TempDir()
+	f, err := e.WriteDir(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(f.Key); st.Mode().Perm() != 0o600 {
+		t.Errorf("key mode %v", st.Mode())
+	}
+	if st, _ := os.Stat(f.APIKey); st.Mode().Perm() != 0o600 {
+		t.Errorf("api-key mode %v", st.Mode())
+	}
+	if _, err := e.WriteDir(dir, false); err == nil {
+		t.Error("a second WriteDir overwrote the files")
+	}
+}
