@@ -5,8 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/asn1"
 	"errors"
 	"fmt"
 	"io"
@@ -152,12 +150,11 @@ func addTLSEvidence(r *Result, obs *gatewayObservation, mat *Material) {
 func judgeHandshakeError(r Result, obs *gatewayObservation, mat *Material, now time.Time) Result {
 	err := obs.HandshakeErr
 	r.add("handshake error", "%s", err)
-	var ve *tls.CertificateVerificationError
 	var unknown x509.UnknownAuthorityError
 	var host x509.HostnameError
 	var invalid x509.CertificateInvalidError
 	switch {
-	case errors.As(err, &unknown) || (errors.As(err, &ve) && errors.As(ve.Err, &unknown)):
+	case errors.As(err, &unknown):
 		r.Status = Fail
 		r.Row = docs.RowTLSInterception
 		issuer := "an unknown issuer"
@@ -260,14 +257,9 @@ func issuerListed(leaf *x509.Certificate, cas [][]byte) bool {
 }
 
 func caNames(cas [][]byte) []string {
-	var out []string
-	for _, der := range cas {
-		var seq pkix.RDNSequence
-		if _, err := asn1.Unmarshal(der, &seq); err != nil {
-			out = append(out, "(unparseable name)")
-			continue
-		}
-		out = append(out, csr.FormatName(der))
+	out := make([]string, len(cas))
+	for i, der := range cas {
+		out[i] = csr.FormatName(der)
 	}
 	return out
 }
