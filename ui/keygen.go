@@ -20,6 +20,8 @@ type keygenModel struct {
 	done    keygenDoneMsg
 	err     error
 	copied  string
+	// signed is the certificate the demo's emulator wrote, once it has.
+	signed string
 }
 
 type keygenPhase int
@@ -44,7 +46,7 @@ func newKeygen(c *common) keygenModel {
 func (m keygenModel) busy() bool { return m.phase == keygenRunning || m.phase == keygenSigning }
 
 func (m *keygenModel) start(r formResult) tea.Cmd {
-	m.phase, m.err, m.copied = keygenRunning, nil, ""
+	m.phase, m.err, m.copied, m.signed = keygenRunning, nil, "", ""
 	return tea.Batch(m.spinner.Tick, generateCmd(m.c, r))
 }
 
@@ -61,6 +63,7 @@ func (m keygenModel) update(msg tea.Msg) (keygenModel, tea.Cmd) {
 			m.phase, m.err = keygenFailed, msg.err
 			return m, nil
 		}
+		m.phase, m.signed = keygenWritten, msg.certPath
 		return m, advance(stateKeygen, keygenResult{certPath: msg.certPath, keyPath: m.done.keyPath})
 	case copiedMsg:
 		if msg.err != nil {
@@ -84,6 +87,9 @@ func (m keygenModel) update(msg tea.Msg) (keygenModel, tea.Cmd) {
 		case key.Matches(msg, m.c.keys.Copy):
 			return m, copyCmd(m.c, string(m.done.csrPEM))
 		case key.Matches(msg, m.c.keys.Next):
+			if m.signed != "" { // back here after signing: go on with it
+				return m, advance(stateKeygen, keygenResult{certPath: m.signed, keyPath: m.done.keyPath})
+			}
 			if m.c.backend.Sign != nil {
 				m.phase = keygenSigning
 				certPath := filepath.Join(filepath.Dir(m.done.csrPath), "client.pem")

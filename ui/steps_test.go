@@ -320,3 +320,28 @@ func TestLoadCompletesPaths(t *testing.T) {
 		t.Errorf("tab gave %q", m.load.inputs[inCert].Value())
 	}
 }
+
+func TestDemoSigningThenBackAndForth(t *testing.T) {
+	b, stop, err := DemoBackend("ok", "strict")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	m := newTestModel(t, b)
+	press(m, "enter", "enter")
+	for m.state == stateForm {
+		press(m, "enter")
+	}
+	press(m, "enter") // sign
+	if m.state != stateLoad || !strings.HasSuffix(m.load.inputs[inCert].Value(), "client.pem") {
+		t.Fatalf("state %v cert %q", m.state, m.load.inputs[inCert].Value())
+	}
+	press(m, "esc")
+	if m.state != stateKeygen || m.keygen.busy() {
+		t.Fatalf("back at %v, busy %v", m.state, m.keygen.busy())
+	}
+	press(m, "enter")
+	if m.state != stateLoad {
+		t.Fatalf("enter after signing went to %v", m.state)
+	}
+}
