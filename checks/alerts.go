@@ -56,6 +56,9 @@ func receivedAlert(err error) (tlsAlert, bool) {
 	}
 	if m := alertText.FindStringSubmatch(err.Error()); m != nil {
 		name := strings.TrimSpace(m[1])
+		if name == "" {
+			return tlsAlert{}, false
+		}
 		if code, ok := alertNames[name]; ok {
 			return tlsAlert{Code: code, Name: name}, true
 		}

@@ -73,14 +73,17 @@ func redacting(key APIKey, onEvent func(Event)) func(Event) {
 	}
 }
 
-// redactResult removes the API key from every text of a result: whatever a
-// check quoted from the network, the key never leaves the engine.
+// redactResult removes the API key from every text of a result and makes
+// each text one line without control characters: whatever a check quoted
+// from the network (a body, a header, a certificate name inside an error),
+// the key never leaves the engine and no escape sequence reaches a terminal.
 func redactResult(r Result, key APIKey) Result {
-	r.Summary = redactKey(r.Summary, key)
-	r.Fix = redactKey(r.Fix, key)
+	clean := func(s string) string { return redactKey(controlFree(s), key) }
+	r.Summary = clean(r.Summary)
+	r.Fix = clean(r.Fix)
 	ev := make([]Evidence, len(r.Evidence))
 	for i, e := range r.Evidence {
-		ev[i] = Evidence{Label: redactKey(e.Label, key), Value: redactKey(e.Value, key)}
+		ev[i] = Evidence{Label: clean(e.Label), Value: clean(e.Value)}
 	}
 	r.Evidence = ev
 	return r

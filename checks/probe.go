@@ -40,7 +40,7 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 			r.Fix = "Run again with a longer --timeout; if the gateway never answers, report it to Axys with this output."
 		} else {
 			r.Row = docs.RowUnexpectedResponse
-			r.Summary = "no HTTP answer: " + errString(obs.ExchangeErr)
+			r.Summary = "no HTTP answer: " + redactKey(oneLine(errString(obs.ExchangeErr), 200), key)
 			r.Fix = "Run again; if it persists, report it to Axys with this output."
 		}
 		return r
