@@ -154,7 +154,10 @@ func checkEgress(ctx context.Context, s *session) Result {
 	s.egress = answers
 	var all []netip.Addr
 	bySource := map[netip.Addr][]string{}
-	localServers := true
+	// Answers from egress servers the user pointed at on a local network
+	// describe that network; from public services, a private address means
+	// something in between answered.
+	localServers := len(s.opts.EgressServers) > 0
 	for _, a := range answers {
 		label := fmt.Sprintf("%s via %s", a.Service.Name, a.Service.Server)
 		if a.Query.Failure == dnsOK && len(a.Addrs) == 0 {
