@@ -146,7 +146,7 @@ type loadedMsg struct {
 
 type loadFailedMsg struct {
 	err         error
-	needPasword bool
+	needPassword bool
 }
 
 func loadCmd(c *common, certPath, keyPath string, password []byte) tea.Cmd {
@@ -159,7 +159,7 @@ func loadCmd(c *common, certPath, keyPath string, password []byte) tea.Cmd {
 		opts := checks.Options{CertPath: certPath, KeyPath: keyPath}
 		mat, err := checks.LoadMaterial(opts, checks.Passwords{Key: pw, P12: pw}, now())
 		if err != nil {
-			return loadFailedMsg{err: err, needPasword: errors.Is(err, csr.ErrPasswordNeeded) || errors.Is(err, csr.ErrWrongPassword)}
+			return loadFailedMsg{err: err, needPassword: errors.Is(err, csr.ErrPasswordNeeded) || errors.Is(err, csr.ErrWrongPassword)}
 		}
 		return loadedMsg{material: mat, certPath: certPath, keyPath: keyPath}
 	}

@@ -112,7 +112,7 @@ func (m loadModel) update(msg tea.Msg) (loadModel, tea.Cmd) {
 	case loadFailedMsg:
 		m.loading = false
 		m.err = msg.err.Error()
-		if msg.needPasword && m.kind == loadSigned {
+		if msg.needPassword && m.kind == loadSigned {
 			m.needPW = true
 			return m, m.moveTo(inPassword)
 		}
