@@ -60,6 +60,7 @@ func startUI(ctx context.Context, e env, o wizardOptions) error {
 		Color:     e.color(e.stdoutTTY),
 		Output:    e.stdout,
 		ReportDir: cwd,
+		Version:   version(),
 		InTmux:    e.getenv("TMUX") != "",
 	})
 	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(e.stdin), tea.WithOutput(e.stdout))

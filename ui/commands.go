@@ -145,7 +145,7 @@ type loadedMsg struct {
 }
 
 type loadFailedMsg struct {
-	err         error
+	err          error
 	needPassword bool
 }
 

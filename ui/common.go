@@ -20,6 +20,8 @@ type common struct {
 	clipboard io.Writer
 	// reportDir is where reports are saved by default.
 	reportDir string
+	// version goes into saved reports.
+	version string
 	// writes counts file writes in flight, so quitting waits for them and
 	// never leaves a half-written file.
 	writes *fileWrites

@@ -68,7 +68,9 @@ type Options struct {
 	Color     bool
 	Output    io.Writer // for styles and the clipboard
 	ReportDir string
-	Now       func() time.Time
+	// Version is axysdoctor's version, written into saved reports.
+	Version string
+	Now     func() time.Time
 	// InTmux wraps clipboard sequences for tmux.
 	InTmux bool
 }
@@ -119,6 +121,7 @@ func New(ctx context.Context, o Options) *Model {
 		now:       o.Now,
 		clipboard: o.Output,
 		reportDir: o.ReportDir,
+		version:   o.Version,
 		writes:    &fileWrites{},
 		tmux:      o.InTmux,
 	}

@@ -85,7 +85,7 @@ func (m saveModel) update(msg tea.Msg) (saveModel, tea.Cmd) {
 			var err error
 			rep := m.report
 			if rep.Version == "" {
-				rep.Version = "wizard"
+				rep.Version = m.c.version
 			}
 			if m.json {
 				err = report.JSON(&buf, rep, rep.Version, false)
