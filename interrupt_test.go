@@ -43,7 +43,7 @@ func TestSignalDuringKeyGeneration(t *testing.T) {
 					"--key-out", keyPath, "--csr-out", csrPath}
 				var old []byte
 				if existing {
-					old = []byte("-----BEGIN PRIVATE KEY-----\nthe previous key\n-----END PRIVATE KEY-----\n")
+					old = []byte("the previous key, which must survive\n")
 					os.WriteFile(keyPath, old, 0o600)
 					args = append(args, "--force")
 				}

@@ -28,7 +28,6 @@ func FuzzParse(f *testing.F) {
 		pemOf("PRIVATE KEY", keyDER), pemOf("EC PRIVATE KEY", sec1), pemOf("ENCRYPTED PRIVATE KEY", enc), enc, p12, csrPEM,
 		pemOf("TRUSTED CERTIFICATE", p.leaf.Raw), append([]byte{0xEF, 0xBB, 0xBF}, pemOf("CERTIFICATE", p.leaf.Raw)...),
 		[]byte("-----BEGIN CERTIFICATE-----\nMIIB\n"), {}, {0x30, 0x80}, {0x30, 0x82, 0xff, 0xff},
-		[]byte("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n"),
 	} {
 		f.Add(seed)
 	}
