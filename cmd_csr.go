@@ -132,33 +132,16 @@ func runCSR(ctx context.Context, e env, f csrFlags) error {
 	if w := kt.Warning(); w != "" {
 		fmt.Fprintf(e.stderr, "axysdoctor: warning: %s\n", w)
 	}
-	key, err := csr.GenerateKey(ctx, kt, nil)
-	if err != nil {
-		if ctx.Err() != nil {
-			return &exitError{code: exitInterrupted, msg: "interrupted during key generation: nothing was written"}
-		}
-		return usageErr("generate key: %v", err)
-	}
-	parsed, csrPEM, err := p.Build(key)
-	if err != nil {
+	created, err := csr.Create(ctx, p, kt, f.keyOut, f.csrOut, f.force)
+	switch {
+	case errors.Is(err, csr.ErrInterrupted):
+		return &exitError{code: exitInterrupted, msg: "interrupted during key generation: nothing was written"}
+	case errors.Is(err, csr.ErrExists):
+		return usageErr("%v", err)
+	case err != nil:
 		return usageErr("%v", err)
 	}
-	keyPEM, err := csr.MarshalKeyPEM(key)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	if ctx.Err() != nil {
-		return &exitError{code: exitInterrupted, msg: "interrupted: nothing was written"}
-	}
-	// The CSR first: if the key cannot be written, the CSR is taken back,
-	// so no CSR ever exists without its key.
-	if err := csr.WriteFile(f.csrOut, csrPEM, 0o644, f.force); err != nil {
-		return writeErr(err)
-	}
-	if err := csr.WriteFile(f.keyOut, keyPEM, 0o600, f.force); err != nil {
-		os.Remove(f.csrOut)
-		return writeErr(err)
-	}
+	parsed := created.CSR
 	out := e.stdout
 	fmt.Fprintf(out, "Wrote %s (%s private key, mode 0600) and %s.\n\n", f.keyOut, kt, f.csrOut)
 	fmt.Fprintf(out, "  subject  %s\n", csr.FormatName(parsed.RawSubject))
@@ -186,13 +169,6 @@ func warnKeyInGit(ctx context.Context, e env, path string) {
 	case checks.GitTracked:
 		fmt.Fprintf(e.stderr, "axysdoctor: warning: %s is tracked by git in %s: remove it from the repository before you commit\n", path, root)
 	}
-}
-
-func writeErr(err error) error {
-	if errors.Is(err, csr.ErrExists) {
-		return usageErr("%v: nothing was replaced", err)
-	}
-	return usageErr("%v", err)
 }
 
 func same(a, b string) bool {

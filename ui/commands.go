@@ -56,41 +56,21 @@ type keygenFailedMsg struct{ err error }
 func generateCmd(c *common, r formResult) tea.Cmd {
 	ctx, writes := c.ctx, c.writes
 	return func() tea.Msg {
-		for _, p := range []string{r.keyPath, r.csrPath} {
-			if _, err := os.Lstat(p); err == nil {
-				return keygenFailedMsg{fmt.Errorf("%s already exists: go back (esc) and choose another path — axysdoctor never overwrites a key", p)}
-			}
-		}
-		key, err := csr.GenerateKey(ctx, csr.RSA2048, nil)
-		if err != nil {
-			return keygenFailedMsg{err}
-		}
-		parsed, csrPEM, err := r.prepared.Build(key)
-		if err != nil {
-			return keygenFailedMsg{err}
-		}
-		keyPEM, err := csr.MarshalKeyPEM(key)
-		if err != nil {
-			return keygenFailedMsg{err}
-		}
 		if !writes.begin() {
-			return keygenFailedMsg{errors.New("quitting: nothing was written")}
+			return keygenFailedMsg{csr.ErrInterrupted}
 		}
 		defer writes.end()
-		if ctx.Err() != nil {
-			return keygenFailedMsg{ctx.Err()}
+		created, err := csr.Create(ctx, r.prepared, csr.RSA2048, r.keyPath, r.csrPath, false)
+		if errors.Is(err, csr.ErrExists) {
+			err = fmt.Errorf("%w — go back (esc) and choose another path: axysdoctor never overwrites a key", err)
 		}
-		if err := csr.WriteFile(r.csrPath, csrPEM, 0o644, false); err != nil {
-			return keygenFailedMsg{err}
-		}
-		if err := csr.WriteFile(r.keyPath, keyPEM, 0o600, false); err != nil {
-			os.Remove(r.csrPath)
+		if err != nil {
 			return keygenFailedMsg{err}
 		}
 		return keygenDoneMsg{
-			keyPath: r.keyPath, csrPath: r.csrPath, csrPEM: csrPEM,
-			fingerprint: csr.Fingerprint(parsed.Raw),
-			subject:     csr.FormatName(parsed.RawSubject),
+			keyPath: r.keyPath, csrPath: r.csrPath, csrPEM: created.CSRPEM,
+			fingerprint: csr.Fingerprint(created.CSR.Raw),
+			subject:     csr.FormatName(created.CSR.RawSubject),
 			sans:        csr.SANs(r.prepared.DNSNames, r.prepared.IPs),
 			notes:       r.prepared.Notes,
 		}
