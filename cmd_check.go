@@ -156,6 +156,12 @@ func runCheck(ctx context.Context, e env, f checkFlags) error {
 	if err != nil {
 		return err
 	}
+	return runDiagnosis(ctx, e, f, opts, pw)
+}
+
+// runDiagnosis reads the material, runs every check with progress on a
+// terminal's stderr, prints the report and returns the exit code.
+func runDiagnosis(ctx context.Context, e env, f checkFlags, opts checks.Options, pw checks.Passwords) error {
 	mat, err := checks.LoadMaterial(opts, pw, time.Now())
 	if err != nil {
 		return usageErr("%v", err)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/axysdoctor/axysdoctor/checks"
 	"github.com/axysdoctor/axysdoctor/emulator"
 )
 
@@ -73,28 +72,16 @@ func runPlainDemo(ctx context.Context, e env, f demoFlags) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	envr, _ := checks.ResolveEnvironment("staging", emu.BaseURL)
-	envr.Name = "emulator (staging)"
-	envr.Note = fmt.Sprintf("the built-in emulator plays the staging gateway (scenario %s)", emu.Scenario.Name)
-	opts := checks.Options{
-		Environment: envr, CertPath: files.Cert, KeyPath: files.Key,
-		APIKey: checks.NewAPIKey(emu.APIKey()), CAFile: files.CA,
-		Resolver: emu.DNSAddr, EgressServers: []string{emu.DNSAddr},
-		Timeout: 2 * time.Second, UserAgent: "axysdoctor/" + version(),
+	f2 := checkFlags{
+		env: "staging", baseURL: emu.BaseURL, cert: files.Cert, key: files.Key, apiKeyFile: files.APIKey,
+		caFile: files.CA, resolver: emu.DNSAddr, egressServers: []string{emu.DNSAddr},
+		timeout: 2 * time.Second, output: f.output,
 	}
-	mat, err := checks.LoadMaterial(opts, checks.Passwords{}, time.Now())
+	opts, pw, err := checkOptions(e, f2)
 	if err != nil {
-		return usageErr("%v", err)
-	}
-	progress := newProgress(e.stderr, e.stderrTTY)
-	rep := checks.Diagnose(ctx, opts, mat, checks.Deps{}, progress.event)
-	progress.done()
-	rep.Version = version()
-	if ctx.Err() != nil {
-		return &exitError{code: exitInterrupted, msg: "interrupted"}
-	}
-	if err := render(e, rep, f.output, false, false); err != nil {
 		return err
 	}
-	return exitWith(rep.ExitCode(false))
+	opts.Environment.Name = "emulator (staging)"
+	opts.Environment.Note = fmt.Sprintf("the built-in emulator plays the staging gateway (scenario %s)", emu.Scenario.Name)
+	return runDiagnosis(ctx, e, f2, opts, pw)
 }
