@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/axysdoctor/axysdoctor/emulator"
+	"github.com/axysdoctor/axysdoctor/internal/shell"
 )
 
 type emulatorFlags struct {
@@ -80,24 +80,9 @@ func runEmulator(ctx context.Context, e env, f emulatorFlags) error {
 	fmt.Fprintf(w, "  gateway  %s\n", emu.BaseURL)
 	fmt.Fprintf(w, "  DNS      %s (UDP and TCP; FCrDNS and myip.opendns.com)\n", emu.DNSAddr)
 	fmt.Fprintf(w, "  files    %s: ca.pem, client.pem, client.key, api-key, tenant-api-key\n\n", files.Dir)
-	fmt.Fprintf(w, "In another terminal:\n\n  %s\n\n", shellJoin(append([]string{"axysdoctor"}, emu.CheckArgs(files)...)))
+	fmt.Fprintf(w, "In another terminal:\n\n  %s\n\n", shell.Join(append([]string{"axysdoctor"}, emu.CheckArgs(files)...)))
 	fmt.Fprintf(w, "(from a source checkout, `go run .` instead of axysdoctor). Stop with Ctrl+C.\n")
 	<-ctx.Done()
 	fmt.Fprintf(e.stderr, "axysdoctor: emulator stopped; files remain in %s\n", files.Dir)
 	return nil
-}
-
-// shellJoin quotes arguments for a POSIX shell.
-func shellJoin(args []string) string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		if a != "" && strings.IndexFunc(a, func(r rune) bool {
-			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+=:,@[]", r))
-		}) < 0 {
-			out[i] = a
-			continue
-		}
-		out[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-	}
-	return strings.Join(out, " ")
 }

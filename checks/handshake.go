@@ -139,7 +139,7 @@ func addTLSEvidence(r *Result, obs *gatewayObservation, mat *Material) {
 		r.add("server asked for", "a client certificate issued by %s", strings.Join(caNames(obs.AcceptableCAs), "; "))
 	}
 	if mat != nil && mat.Leaf != nil {
-		r.add("we sent", "%s issued by %s (%d certificate%s)", leafName(mat.Leaf), csr.FormatName(mat.Leaf.RawIssuer), obs.SentChain, plural(obs.SentChain))
+		r.add("we sent", "%s issued by %s (%s)", leafName(mat.Leaf), csr.FormatName(mat.Leaf.RawIssuer), pluralize(obs.SentChain, "certificate"))
 		if obs.Supports != nil {
 			r.add("by the server's own list", "our certificate does not fit: %v", obs.Supports)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/axysdoctor/axysdoctor/csr"
 	"github.com/axysdoctor/axysdoctor/docs"
+	"github.com/axysdoctor/axysdoctor/internal/shell"
 )
 
 // checkKeyFile: the key is readable and parsed, not readable by others, not
@@ -51,7 +52,7 @@ func checkKeyFile(ctx context.Context, s *session) Result {
 			r.worsen(Warn)
 			r.Row = docs.RowCredentialHygiene
 			warnings = append(warnings, fmt.Sprintf("the private key is readable by group or others (mode %04o)", mode))
-			fixes = append(fixes, fmt.Sprintf("chmod 600 %s", shellQuote(m.KeyPath)))
+			fixes = append(fixes, fmt.Sprintf("chmod 600 %s", shell.Quote(m.KeyPath)))
 		}
 	}
 
@@ -64,7 +65,7 @@ func checkKeyFile(ctx context.Context, s *session) Result {
 		r.Status = Fail
 		r.Row = docs.RowCredentialHygiene
 		r.Summary = "the private key is tracked by git: anyone with the repository can impersonate you"
-		r.Fix = fmt.Sprintf("Treat the key as compromised: generate a new key and CSR (`axysdoctor csr --from-cert …`), ask Axys to revoke this certificate, `git rm --cached %s`, add it to .gitignore, and purge it from history.", shellQuote(m.KeyPath))
+		r.Fix = fmt.Sprintf("Treat the key as compromised: generate a new key and CSR (`axysdoctor csr --from-cert …`), ask Axys to revoke this certificate, `git rm --cached %s`, add it to .gitignore, and purge it from history.", shell.Quote(m.KeyPath))
 		return r
 	case status == GitUntracked:
 		r.add("git", "inside the work tree at %s and not ignored", root)

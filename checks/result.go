@@ -104,11 +104,17 @@ func (s Summary) String() string {
 	return fmt.Sprintf("%d passed · %s · %d failed · %d skipped", s.Pass, pluralize(s.Warn, "warning"), s.Fail, s.Skip)
 }
 
+// pluralize renders "1 warning", "3 warnings".
 func pluralize(n int, word string) string {
+	return fmt.Sprintf("%d %s", n, noun(n, word))
+}
+
+// noun is word, plural unless n is 1.
+func noun(n int, word string) string {
 	if n == 1 {
-		return "1 " + word
+		return word
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return word + "s"
 }
 
 // Report is a whole diagnosis.

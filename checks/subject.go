@@ -66,16 +66,9 @@ func checkSubject(_ context.Context, s *session) Result {
 		r.Summary = joinSentences(warns)
 		r.Fix = joinSentences(append(fixes, "Ask Axys whether the certificate's subject is read as intended."))
 	default:
-		r.Summary = fmt.Sprintf("tenant %q, program%s %s, CN %s", subj.Organization[0], plural(len(subj.OrganizationalUnit)), quoteList(subj.OrganizationalUnit), subj.CommonName)
+		r.Summary = fmt.Sprintf("tenant %q, %s %s, CN %s", subj.Organization[0], noun(len(subj.OrganizationalUnit), "program"), quoteList(subj.OrganizationalUnit), subj.CommonName)
 	}
 	return r
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 func quoteList(v []string) string {

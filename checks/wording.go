@@ -13,16 +13,6 @@ func publicOf(k crypto.PrivateKey) crypto.PublicKey {
 	return nil
 }
 
-// shellQuote quotes a path for a command line the user will paste.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+=:,@", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 // joinSentences joins clauses into one line: "a; b; c".
 func joinSentences(parts []string) string {
 	return strings.Join(parts, "; ")
