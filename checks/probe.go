@@ -24,7 +24,8 @@ func checkProbe(_ context.Context, s *session) Result {
 }
 
 // judgeProbe classifies the HTTP answer. It is pure: the same observation
-// always gives the same result.
+// always gives the same result. Text it quotes from the network may hold
+// the key; Diagnose redacts every result (redactResult) before anyone sees it.
 func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 	r := Result{Status: Pass}
 	r.add("request", "GET %s with X-API-Key %s", env.ProbeURL, key.Redacted())
@@ -40,7 +41,7 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 			r.Fix = "Run again with a longer --timeout; if the gateway never answers, report it to Axys with this output."
 		} else {
 			r.Row = docs.RowUnexpectedResponse
-			r.Summary = "no HTTP answer: " + redactKey(oneLine(errString(obs.ExchangeErr), 200), key)
+			r.Summary = "no HTTP answer: " + oneLine(errString(obs.ExchangeErr), 200)
 			r.Fix = "Run again; if it persists, report it to Axys with this output."
 		}
 		return r
@@ -50,7 +51,7 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 	if ct := resp.Header.Get("Content-Type"); ct != "" {
 		r.add("content type", "%s", oneLine(ct, 80))
 	}
-	snippet := redactKey(oneLine(string(obs.Body), 200), key)
+	snippet := oneLine(string(obs.Body), 200)
 	if snippet != "" {
 		r.add("body", "%s", snippet)
 	}
@@ -59,7 +60,7 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 	}
 	for _, h := range []string{"Retry-After", "Location", "X-Request-Id", "X-Request-ID", "X-Amzn-Requestid", "Server"} {
 		if v := resp.Header.Get(h); v != "" {
-			r.add(strings.ToLower(h), "%s", redactKey(oneLine(v, 120), key))
+			r.add(strings.ToLower(h), "%s", oneLine(v, 120))
 		}
 	}
 	switch {
@@ -122,7 +123,7 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 	case code >= 300 && code < 400:
 		r.Status = Fail
 		r.Row = docs.RowUnexpectedResponse
-		loc := redactKey(oneLine(resp.Header.Get("Location"), 120), key)
+		loc := oneLine(resp.Header.Get("Location"), 120)
 		r.Summary = fmt.Sprintf("HTTP %d redirect to %s, not followed (the API key is never sent to a redirect target)", code, orDash(loc))
 		r.Fix = "The Axys API does not redirect: check the base URL (https, the /v2 path, the right host) and anything on the path that rewrites requests."
 	default:
@@ -194,13 +195,6 @@ func envelopeTotal(body []byte) (int, bool) {
 		return 0, false
 	}
 	return *e.Total, true
-}
-
-func redactKey(s string, key APIKey) string {
-	if k := key.Reveal(); len(k) >= 4 {
-		s = strings.ReplaceAll(s, k, "[api key]")
-	}
-	return s
 }
 
 func errString(err error) string {

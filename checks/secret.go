@@ -38,3 +38,11 @@ func (k APIKey) Redacted() string {
 func (k APIKey) String() string               { return k.Redacted() }
 func (k APIKey) GoString() string             { return k.Redacted() }
 func (k APIKey) MarshalText() ([]byte, error) { return []byte(k.Redacted()), nil }
+
+// redactKey replaces every occurrence of the key in s.
+func redactKey(s string, key APIKey) string {
+	if k := key.Reveal(); len(k) >= 4 {
+		s = strings.ReplaceAll(s, k, "[api key]")
+	}
+	return s
+}
