@@ -32,6 +32,7 @@ type checkFlags struct {
 	output                string
 	strict                bool
 	verbose               bool
+	proxy                 string
 }
 
 func newCheckCmd(e env) *cobra.Command {
@@ -72,7 +73,8 @@ Exit codes: 0 no check failed, 1 a check failed (or warned, with --strict),
 	fl.StringVar(&f.expectTenant, "expect-tenant", "", "the tenant (certificate O) you expect")
 	fl.StringVar(&f.expectProgram, "expect-program", "", "a program (certificate OU) you expect")
 	fl.DurationVar(&f.timeout, "timeout", checks.DefaultTimeout, "timeout of each network step")
-	fl.StringVar(&f.output, "output", "text", "report format: text, json or markdown")
+	fl.StringVarP(&f.output, "output", "o", "text", "report format: text, json or markdown")
+	fl.StringVar(&f.proxy, "proxy", "", "HTTPS proxy URL for the gateway, or \"direct\" for none (default: HTTPS_PROXY/ALL_PROXY/NO_PROXY, as curl reads them)")
 	fl.BoolVar(&f.strict, "strict", false, "warnings fail too (exit 1)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "text output: show the evidence of passing checks too")
 	return cmd
@@ -105,6 +107,9 @@ func checkOptions(e env, f checkFlags) (checks.Options, checks.Passwords, error)
 		CAFile: f.caFile, ExpectTenant: f.expectTenant, ExpectProgram: f.expectProgram,
 		Timeout: f.timeout, UserAgent: "axysdoctor/" + version(),
 	}
+	if o.Proxy, err = checks.ParseProxy(f.proxy); err != nil {
+		return o, checks.Passwords{}, usageErr("%v", err)
+	}
 	if o.Resolver, err = hostPort(f.resolver, "--resolver"); err != nil {
 		return o, checks.Passwords{}, err
 	}
@@ -124,6 +129,9 @@ func checkOptions(e env, f checkFlags) (checks.Options, checks.Passwords, error)
 	}
 	if o.APIKey, _, err = readAPIKey(e, f.apiKeyFile, f.apiKeyEnv); err != nil {
 		return o, checks.Passwords{}, err
+	}
+	if f.cert == "" && f.p12 == "" {
+		return o, checks.Passwords{}, usageErr("check needs the client certificate: --cert FILE --key FILE, or --p12 FILE (see axysdoctor check --help)")
 	}
 	pw := checks.Passwords{
 		Key: passwordFrom(e, f.keyPasswordEnv, "--key-password-env", "the private key"),

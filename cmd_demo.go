@@ -82,6 +82,6 @@ func runPlainDemo(ctx context.Context, e env, f demoFlags) error {
 		return err
 	}
 	opts.Environment.Name = "emulator (staging)"
-	opts.Environment.Note = fmt.Sprintf("the built-in emulator plays the staging gateway (scenario %s)", emu.Scenario.Name)
+	opts.Environment.Note = fmt.Sprintf("the built-in emulator plays the staging gateway (scenario %s)", emu.Scenario().Name)
 	return runDiagnosis(ctx, e, f2, opts, pw)
 }

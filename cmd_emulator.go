@@ -76,7 +76,7 @@ func runEmulator(ctx context.Context, e env, f emulatorFlags) error {
 		return usageErr("%v", err)
 	}
 	w := e.stdout
-	fmt.Fprintf(w, "Axys emulator running (%s gateway, scenario %s, %s style)\n", emu.Environment, emu.Scenario.Name, f.style)
+	fmt.Fprintf(w, "Axys emulator running (%s gateway, scenario %s, %s style)\n", emu.Environment, emu.Scenario().Name, f.style)
 	fmt.Fprintf(w, "  gateway  %s\n", emu.BaseURL)
 	fmt.Fprintf(w, "  DNS      %s (UDP and TCP; FCrDNS and myip.opendns.com)\n", emu.DNSAddr)
 	fmt.Fprintf(w, "  files    %s: ca.pem, client.pem, client.key, api-key, tenant-api-key\n\n", files.Dir)

@@ -29,7 +29,15 @@ type Options struct {
 	Timeout time.Duration
 	// UserAgent is sent with the probe.
 	UserAgent string
+	// Proxy is the HTTPS proxy to reach the gateway through: "" follows
+	// HTTPS_PROXY/ALL_PROXY/NO_PROXY as curl does, ProxyDirect never uses
+	// one, anything else is a proxy URL (http://[user:pass@]host:port).
+	Proxy string
 }
+
+// ProxyDirect as Options.Proxy connects to the gateway directly, whatever
+// the environment says.
+const ProxyDirect = "direct"
 
 // DefaultTimeout is the per-step network timeout.
 const DefaultTimeout = 5 * time.Second

@@ -19,6 +19,13 @@ type zone struct {
 
 func newZone() *zone { return &zone{records: map[string][]dns.RR{}} }
 
+// reset empties the zone.
+func (z *zone) reset() {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	z.records = map[string][]dns.RR{}
+}
+
 func (z *zone) add(rr string) {
 	r, err := dns.NewRR(rr)
 	if err != nil {
@@ -81,14 +88,14 @@ const soaRecord = "example. 300 IN SOA ns.axys-emulator.test. hostmaster.axys-em
 // dnsServer answers from the zone over UDP and TCP on one port.
 type dnsServer struct {
 	zone   *zone
-	faults *faults
+	faults func() faults
 	udp    *dns.Server
 	tcp    *dns.Server
 	Addr   string
 }
 
 // startDNS listens on 127.0.0.1 with UDP and TCP on the same random port.
-func startDNS(z *zone, f *faults) (*dnsServer, error) {
+func startDNS(z *zone, f func() faults) (*dnsServer, error) {
 	var pc net.PacketConn
 	var ln net.Listener
 	var err error
@@ -168,10 +175,11 @@ func (s *dnsServer) serve(w dns.ResponseWriter, req *dns.Msg) {
 		return
 	}
 	// Faults of the tenant's resolver affect everything else.
+	f := s.faults()
 	switch {
-	case s.faults.dnsTimeout:
+	case f.dnsTimeout:
 		return // never answer
-	case s.faults.dnsServfail:
+	case f.dnsServfail:
 		m.Rcode = dns.RcodeServerFailure
 		w.WriteMsg(m)
 		return

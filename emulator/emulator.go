@@ -51,10 +51,11 @@ type Emulator struct {
 	// ProgramKey is accepted for Program endpoints; TenantKey is a
 	// tenant-level key (404 on /cardholders).
 	ProgramKey, TenantKey string
-	Scenario              Scenario
 	Environment           string
 
 	style     string
+	mu        sync.RWMutex // guards scenario and faults, which SetScenario changes
+	scenario  Scenario
 	faults    faults
 	now       func() time.Time
 	maxTLS    uint16
@@ -75,7 +76,7 @@ func Start(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	e := &Emulator{
-		Scenario:    sc,
+		scenario:    sc,
 		style:       opts.Style,
 		now:         opts.Now,
 		maxTLS:      opts.MaxTLS,
@@ -112,7 +113,7 @@ func Start(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	e.fillZone()
-	if e.dns, err = startDNS(e.zone, &e.faults); err != nil {
+	if e.dns, err = startDNS(e.zone, e.fault); err != nil {
 		return nil, err
 	}
 	e.DNSAddr = e.dns.Addr
@@ -123,13 +124,16 @@ func Start(opts Options) (*Emulator, error) {
 	return e, nil
 }
 
+// fillZone writes the tenant's public records as the scenario wants them.
 func (e *Emulator) fillZone() {
+	f := e.fault()
+	e.zone.reset()
 	host := Identity.CommonName + "."
 	e.zone.add(host + " 300 IN A 127.0.0.1")
 	e.zone.add(host + " 300 IN AAAA ::1")
 	switch {
-	case e.faults.missingPTR:
-	case e.faults.ptrMismatch:
+	case f.missingPTR:
+	case f.ptrMismatch:
 		other := "host-127-0-0-1.isp.example."
 		e.zone.add("1.0.0.127.in-addr.arpa. 300 IN PTR " + other)
 		e.zone.add(other + " 300 IN A 127.0.0.1")
@@ -194,9 +198,42 @@ func (e *Emulator) otherCA() *CA {
 	return e.Production
 }
 
+// Scenario is the scenario the emulator plays now.
+func (e *Emulator) Scenario() Scenario {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.scenario
+}
+
+// SetScenario switches the running emulator to another scenario, for
+// tests that watch a fault being lifted (check --watch). The gateway, the
+// allowlist and DNS follow at once; faults that live in a certificate
+// (expired-cert, wrong-environment) apply to certificates signed from then
+// on, and a tenant-key scenario changes which key APIKey returns.
+func (e *Emulator) SetScenario(name string) error {
+	sc, err := LookupScenario(name)
+	if err != nil {
+		return err
+	}
+	var f faults
+	sc.apply(&f)
+	e.mu.Lock()
+	e.scenario, e.faults = sc, f
+	e.mu.Unlock()
+	e.fillZone()
+	return nil
+}
+
+// fault returns the faults in force now.
+func (e *Emulator) fault() faults {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.faults
+}
+
 // APIKey is the key a tenant in this scenario holds.
 func (e *Emulator) APIKey() string {
-	if e.faults.tenantKey {
+	if e.fault().tenantKey {
 		return e.TenantKey
 	}
 	return e.ProgramKey

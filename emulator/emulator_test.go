@@ -4,10 +4,13 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"testing"
@@ -101,5 +104,58 @@ func TestWriteDirNeverOverwrites(t *testing.T) {
 	}
 	if _, err := e.WriteDir(dir, false); err == nil {
 		t.Error("a second WriteDir overwrote the files")
+	}
+}
+
+// TestSetScenarioLiftsAFault: a running gateway follows SetScenario on the
+// next connection, and its DNS follows at once.
+func TestSetScenarioLiftsAFault(t *testing.T) {
+	e, err := Start(Options{Scenario: "not-allowlisted"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	certPEM, keyPEM, err := e.IssueClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kp, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(e.ServerCA.Cert)
+	get := func() int {
+		t.Helper()
+		c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{kp}}, DisableKeepAlives: true}}
+		req, _ := http.NewRequest("GET", e.BaseURL+"/cardholders?limit=1", nil)
+		req.Header.Set("X-API-Key", e.APIKey())
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := get(); code != http.StatusForbidden {
+		t.Fatalf("not-allowlisted answered %d, want 403", code)
+	}
+	if err := e.SetScenario("ok"); err != nil {
+		t.Fatal(err)
+	}
+	if code := get(); code != http.StatusOK {
+		t.Fatalf("after SetScenario(ok) the gateway answered %d, want 200", code)
+	}
+	if e.Scenario().Name != "ok" {
+		t.Errorf("Scenario() = %s", e.Scenario().Name)
+	}
+	if err := e.SetScenario("missing-ptr"); err != nil {
+		t.Fatal(err)
+	}
+	if names := e.zone.ptrNames(netip.MustParseAddr("127.0.0.1")); len(names) != 0 {
+		t.Errorf("missing-ptr still serves PTR %v", names)
+	}
+	if err := e.SetScenario("nope"); err == nil {
+		t.Error("an unknown scenario was accepted")
 	}
 }

@@ -23,11 +23,13 @@ const (
 	StyleNginx = "nginx"
 )
 
-// tlsConfig is the gateway's TLS side.
+// tlsConfig is the gateway's TLS side. Each connection gets the
+// configuration of the scenario in force when its ClientHello arrives, so
+// SetScenario takes effect on the next connection.
 func (e *Emulator) tlsConfig(serverCert *x509.Certificate, serverKey any) *tls.Config {
 	pool := x509.NewCertPool()
 	pool.AddCert(e.trustedCA().Cert)
-	cfg := &tls.Config{
+	base := &tls.Config{
 		Certificates: []tls.Certificate{{Certificate: [][]byte{serverCert.Raw}, PrivateKey: serverKey, Leaf: serverCert}},
 		ClientCAs:    pool,
 		ClientAuth:   tls.RequireAndVerifyClientCert,
@@ -36,14 +38,10 @@ func (e *Emulator) tlsConfig(serverCert *x509.Certificate, serverKey any) *tls.C
 		Time:         e.now,
 		NextProtos:   []string{"http/1.1"},
 	}
-	switch {
-	case e.faults.noClientCertReq:
-		cfg.ClientAuth = tls.NoClientCert
-	case e.style == StyleNginx:
-		cfg.ClientAuth = tls.RequestClientCert
-	}
-	if d := e.faults.handshakeDelay; d > 0 {
-		cfg.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+	outer := base.Clone()
+	outer.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+		f := e.fault()
+		if d := f.handshakeDelay; d > 0 {
 			t := time.NewTimer(d)
 			defer t.Stop()
 			select {
@@ -51,17 +49,25 @@ func (e *Emulator) tlsConfig(serverCert *x509.Certificate, serverKey any) *tls.C
 			case <-hello.Context().Done():
 			case <-e.closing:
 			}
-			return nil, nil
 		}
+		cfg := base.Clone()
+		switch {
+		case f.noClientCertReq:
+			cfg.ClientAuth = tls.NoClientCert
+		case e.style == StyleNginx:
+			cfg.ClientAuth = tls.RequestClientCert
+		}
+		return cfg, nil
 	}
-	return cfg
+	return outer
 }
 
 // ServeHTTP answers like the documented gateway, checking in its order:
 // certificate, allowlist, FCrDNS, API key.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.countRequest()
-	if e.style == StyleNginx && !e.faults.noClientCertReq {
+	f := e.fault()
+	if e.style == StyleNginx && !f.noClientCertReq {
 		if msg := e.nginxVerify(r); msg != "" {
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(http.StatusBadRequest)
@@ -70,14 +76,14 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	switch {
-	case e.faults.redirect:
+	case f.redirect:
 		http.Redirect(w, r, "https://login.elsewhere.example/v2/cardholders", http.StatusFound)
 		return
-	case e.faults.rateLimited:
+	case f.rateLimited:
 		w.Header().Set("Retry-After", "30")
 		writeJSON(w, http.StatusTooManyRequests, map[string]any{"status": "error", "message": "Too Many Requests"})
 		return
-	case e.faults.serverError:
+	case f.serverError:
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "error", "message": "Service Unavailable"})
 		return
 	}
@@ -88,7 +94,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	key := r.Header.Get("X-API-Key")
 	switch {
-	case key == "" || (key == e.ProgramKey && e.faults.revokedKey) || (key != e.ProgramKey && key != e.TenantKey):
+	case key == "" || (key == e.ProgramKey && f.revokedKey) || (key != e.ProgramKey && key != e.TenantKey):
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"status": "error", "message": "Unauthorized"})
 		return
 	case key == e.TenantKey:
@@ -125,7 +131,7 @@ func (e *Emulator) nginxVerify(r *http.Request) string {
 }
 
 func (e *Emulator) allowed(ip netip.Addr) bool {
-	if e.faults.notAllowlisted {
+	if e.fault().notAllowlisted {
 		return false
 	}
 	return slices.Contains(e.allowlist, ip)

@@ -50,11 +50,11 @@ func (e *Emulator) SignCSR(data []byte) ([]byte, error) {
 	}
 	now := e.now()
 	notBefore, notAfter := now.Add(-time.Hour), now.Add(Validity)
-	if e.faults.expiredCert {
+	if e.fault().expiredCert {
 		notBefore, notAfter = now.Add(-Validity-3*24*time.Hour), now.Add(-3*24*time.Hour)
 	}
 	ca := e.trustedCA()
-	if e.faults.otherEnvCert {
+	if e.fault().otherEnvCert {
 		ca = e.otherCA()
 	}
 	cert, err := ca.issue(&x509.Certificate{

@@ -69,10 +69,10 @@ func DemoBackend(scenario, style string) (Backend, func(), error) {
 	}
 	env, _ := checks.ResolveEnvironment("staging", emu.BaseURL)
 	env.Name = "emulator"
-	env.Note = fmt.Sprintf("the built-in emulator plays the staging gateway at %s (scenario %s)", emu.BaseURL, emu.Scenario.Name)
+	env.Note = fmt.Sprintf("the built-in emulator plays the staging gateway at %s (scenario %s)", emu.BaseURL, emu.Scenario().Name)
 	b := Backend{
 		Demo:         true,
-		Scenario:     emu.Scenario.Name,
+		Scenario:     emu.Scenario().Name,
 		Environments: []checks.Environment{env},
 		Base: checks.Options{
 			CAFile: caFile, Resolver: emu.DNSAddr, EgressServers: []string{emu.DNSAddr},
