@@ -125,6 +125,39 @@ type Report struct {
 	Environment Environment
 	Inputs      Inputs
 	Results     []Result
+	// RootCause names the one check that explains the run's failure (nil
+	// when nothing failed). Set by Diagnose.
+	RootCause *RootCause
+	// Gateway is what the gateway itself said about the run, beyond the
+	// checks' results: for support bundles and monitoring.
+	Gateway GatewayFacts
+}
+
+// RootCause is the check a run's story turns on, and why, in one line.
+type RootCause struct {
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
+	Row    string `json:"row,omitempty"`
+}
+
+// GatewayFacts are observations of the gateway that are not a verdict.
+type GatewayFacts struct {
+	// RequestIDs are the request-ID headers the gateway returned
+	// ("X-Request-Id: …"), for quoting in a ticket.
+	RequestIDs []string `json:"request_ids,omitempty"`
+	// ServerDate is the gateway's HTTP Date header; zero when none came.
+	ServerDate time.Time `json:"server_date,omitempty"`
+	// ClockSkew is this machine's clock minus the gateway's (positive: we
+	// are ahead); meaningful only when ServerDate is set. HTTP dates have
+	// one-second resolution.
+	ClockSkew time.Duration `json:"clock_skew_ns,omitempty"`
+	// Proxy is the proxy the probe went through (password redacted), or "".
+	Proxy string `json:"proxy,omitempty"`
+	// ProbeLatency is the time from sending the probe to its answer's
+	// first byte; zero when no answer came.
+	ProbeLatency time.Duration `json:"probe_latency_ns,omitempty"`
+	// HTTPStatus is the probe's HTTP status code; 0 when none came.
+	HTTPStatus int `json:"http_status,omitempty"`
 }
 
 // Inputs records what the diagnosis was given, with secrets redacted.
