@@ -209,7 +209,7 @@ func render(e env, rep checks.Report, format string, strict, verbose bool) error
 	case "markdown":
 		err = report.Markdown(e.stdout, rep, rep.Version, strict)
 	default:
-		err = report.Text(e.stdout, rep, report.TextOptions{Version: rep.Version, Color: e.color(e.stdoutTTY), Verbose: verbose, Strict: strict})
+		err = report.Text(e.stdout, rep, report.TextOptions{Version: rep.Version, Color: e.color(e.stdoutTTY), Verbose: verbose, Strict: strict, Width: e.textWidth()})
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return &exitError{code: exitUsage, msg: "writing the report: " + err.Error()}

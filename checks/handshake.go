@@ -563,6 +563,9 @@ func tlsVersion(v uint16) string {
 }
 
 func ms(d time.Duration) string {
+	if d < time.Millisecond {
+		return "<1ms"
+	}
 	return d.Round(time.Millisecond).String()
 }
 
