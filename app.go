@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
@@ -30,6 +31,10 @@ type env struct {
 	stdinTTY, stdoutTTY, stderrTTY bool
 	// readPassword reads a line without echo from the terminal.
 	readPassword func() ([]byte, error)
+	// sleep waits d or until ctx ends; nil is a real timer. Tests give one
+	// that returns at once, so loops (--watch, the exporter) run without
+	// waiting.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 func newSystemEnv() env {
@@ -130,6 +135,9 @@ func newRootCmd(e env) *cobra.Command {
 		newEmulatorCmd(e),
 		newDemoCmd(e),
 		newVersionCmd(e),
+		newProfilesCmd(e),
+		newCompareCmd(e),
+		newExporterCmd(e),
 	)
 	root.CompletionOptions.HiddenDefaultCmd = true
 	return root
