@@ -162,8 +162,8 @@ func newWatchView(e env, interval time.Duration) *watchView {
 func (v *watchView) show(w *report.Watch, changes []report.Change) {
 	if v.live {
 		next := w.At.Add(v.interval).Format("15:04:05")
-		v.redraw(w.Table(v.styles, fmt.Sprintf("run %d · %s · %s · next %s (every %s) · Ctrl+C stops",
-			w.Runs, w.At.Format("15:04:05"), w.Last.Summary(), next, v.interval), v.width))
+		v.redraw(w.Table(v.styles, fmt.Sprintf("run %d · %s · %d/%d pass · next %s (every %s) · Ctrl+C stops",
+			w.Runs, w.At.Format("15:04:05"), w.Last.Summary().Pass, len(w.Last.Results), next, v.interval), v.width))
 		return
 	}
 	if w.Runs == 1 {
