@@ -240,3 +240,23 @@ func TestFilesSaysWhichAreMissing(t *testing.T) {
 // pemLine builds a PEM armour line here, so that no key marker is written
 // in the repository, where secret scanners would flag it.
 func pemLine(what string) string { return "-----" + what + " PRIVATE" + " KEY-----" }
+
+// The README's example is a config file that loads.
+func TestREADMEExampleLoads(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "```toml\n")
+	block, _, _ = strings.Cut(block, "```")
+	if !ok || block == "" {
+		t.Fatal("no toml block in README.md")
+	}
+	f, err := Load(write(t, t.TempDir(), block))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(f.Names(), []string{"staging", "production"}) {
+		t.Errorf("profiles %v", f.Names())
+	}
+}
