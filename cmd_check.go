@@ -186,6 +186,12 @@ func runCheck(ctx context.Context, e env, f checkFlags) error {
 	if err != nil {
 		return err
 	}
+	return runDiagnosis(ctx, e, f, opts, pw)
+}
+
+// runDiagnosis runs every check (once, or with --watch until they pass),
+// prints the report, writes the --bundle, and returns the exit code.
+func runDiagnosis(ctx context.Context, e env, f checkFlags, opts checks.Options, pw checks.Passwords) error {
 	bundle, err := prepareBundle(f.bundle, &opts)
 	if err != nil {
 		return err
@@ -203,19 +209,6 @@ func runCheck(ctx context.Context, e env, f checkFlags) error {
 		return err
 	}
 	if err := bundle.write(e, rep, opts); err != nil {
-		return err
-	}
-	return exitWith(rep.ExitCode(f.strict))
-}
-
-// runDiagnosis runs every check once, prints the report and returns the
-// exit code.
-func runDiagnosis(ctx context.Context, e env, f checkFlags, opts checks.Options, pw checks.Passwords) error {
-	rep, err := diagnoseOnce(ctx, e, f, opts, pw)
-	if err != nil {
-		return err
-	}
-	if err := render(e, rep, f.output, f.strict, f.verbose); err != nil {
 		return err
 	}
 	return exitWith(rep.ExitCode(f.strict))

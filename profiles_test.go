@@ -226,3 +226,40 @@ func TestProfileOptionsMatchCheck(t *testing.T) {
 		t.Errorf("check's options:\n%s\nProfile.Options:\n%s", a, b)
 	}
 }
+
+// A flag replaces the profile's whole choice it belongs to: a PKCS#12
+// given on the command line drops the profile's cert, key and their
+// password variable; --env drops the profile's base URL.
+func TestFlagsTakeOverTheProfilesChoice(t *testing.T) {
+	p := config.Profile{Name: "p", Env: "staging", BaseURL: "https://127.0.0.1:8443/v2", Cert: "/c.pem", Key: "/k.pem",
+		KeyPasswordEnv: "KEY_PW", APIKeyFile: "/api-key", Resolver: "127.0.0.1:53", EgressIPs: []string{"192.0.2.1", "192.0.2.2"}}
+	var f checkFlags
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	f.register(fs)
+	if err := fs.Parse([]string{"--p12", "/new.p12", "--env", "production", "--egress-ip", "198.51.100.7"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := applyProfile(fs, p); err != nil {
+		t.Fatal(err)
+	}
+	if f.p12 != "/new.p12" || f.cert != "" || f.key != "" || f.keyPasswordEnv != "" {
+		t.Errorf("certificate: p12 %q cert %q key %q key-password-env %q", f.p12, f.cert, f.key, f.keyPasswordEnv)
+	}
+	if f.env != "production" || f.baseURL != "" {
+		t.Errorf("environment %q base URL %q", f.env, f.baseURL)
+	}
+	if !slices.Equal(f.egressIPs, []string{"198.51.100.7"}) {
+		t.Errorf("egress IPs %v: the flag's list replaces the profile's", f.egressIPs)
+	}
+	if f.apiKeyFile != "/api-key" || f.resolver != "127.0.0.1:53" {
+		t.Errorf("untouched keys not applied: %q %q", f.apiKeyFile, f.resolver)
+	}
+
+	var g checkFlags
+	fs = pflag.NewFlagSet("t", pflag.ContinueOnError)
+	g.register(fs)
+	applyProfile(fs, p)
+	if !slices.Equal(g.egressIPs, p.EgressIPs) || g.baseURL != p.BaseURL || g.keyPasswordEnv != "KEY_PW" {
+		t.Errorf("without flags the profile applies whole: %+v", g)
+	}
+}
