@@ -94,8 +94,12 @@ func TestBundleHoldsTheReportAndNoSecret(t *testing.T) {
 		Resolver      struct{ Given string }
 		ProxyEnv      map[string]string `json:"proxy_environment"`
 		Gateway       struct {
-			BaseURL    string   `json:"base_url"`
-			RequestIDs []string `json:"request_ids"`
+			BaseURL     string               `json:"base_url"`
+			HTTPStatus  int                  `json:"http_status"`
+			RequestIDs  []string             `json:"request_ids"`
+			ServerDate  string               `json:"server_date"`
+			ClockSkewMS *int64               `json:"clock_skew_ms"`
+			RootCause   *struct{ ID string } `json:"root_cause"`
 		}
 	}
 	if err := json.Unmarshal(got["environment.json"], &facts); err != nil {
@@ -106,6 +110,20 @@ func TestBundleHoldsTheReportAndNoSecret(t *testing.T) {
 	}
 	if facts.ProxyEnv["HTTPS_PROXY"] != "http://REDACTED@proxy.corp.example:3128" || facts.ProxyEnv["NO_PROXY"] != "127.0.0.1" {
 		t.Errorf("proxy variables %v", facts.ProxyEnv)
+	}
+	// The emulator answers the 401 with an X-Request-Id and a Date.
+	g := facts.Gateway
+	if g.HTTPStatus != 401 || len(g.RequestIDs) != 1 || !strings.HasPrefix(g.RequestIDs[0], "X-Request-Id: emu-") {
+		t.Errorf("gateway facts %+v", g)
+	}
+	if g.ServerDate == "" || g.ClockSkewMS == nil || *g.ClockSkewMS > 5000 || *g.ClockSkewMS < -5000 {
+		t.Errorf("clock: date %q skew %v", g.ServerDate, g.ClockSkewMS)
+	}
+	if g.RootCause == nil || g.RootCause.ID != "api.probe" {
+		t.Errorf("root cause %+v", g.RootCause)
+	}
+	if len(g.RequestIDs) > 0 && !strings.Contains(string(got["README.txt"]), "Request IDs:    "+g.RequestIDs[0]) {
+		t.Errorf("README lacks the request ID:\n%s", got["README.txt"])
 	}
 	var rep jsonReport
 	if err := json.Unmarshal(got["report.json"], &rep); err != nil || len(rep.Checks) != 10 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ type checkFlags struct {
 	resolver              string
 	egressServers         []string
 	egressIPs             []string
+	egressURLs            []string
 	expectTenant          string
 	expectProgram         string
 	timeout               time.Duration
@@ -93,6 +95,7 @@ func (f *checkFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&f.resolver, "resolver", "", "recursive resolver HOST:PORT for forward and reverse lookups (default: /etc/resolv.conf)")
 	fl.StringArrayVar(&f.egressServers, "egress-server", nil, "ask this DNS server HOST:PORT for myip.opendns.com instead of the public services (repeatable)")
 	fl.StringArrayVar(&f.egressIPs, "egress-ip", nil, "skip detection: the calling IP (repeatable)")
+	fl.StringArrayVar(&f.egressURLs, "egress-url", nil, "with a proxy: ask this HTTPS who-am-I URL (answers the caller's IP as text) through it, instead of the public ones (repeatable)")
 	fl.StringVar(&f.expectTenant, "expect-tenant", "", "the tenant (certificate O) you expect")
 	fl.StringVar(&f.expectProgram, "expect-program", "", "a program (certificate OU) you expect")
 	fl.DurationVar(&f.timeout, "timeout", checks.DefaultTimeout, "timeout of each network step")
@@ -141,6 +144,13 @@ func checkOptions(e env, f checkFlags) (checks.Options, checks.Passwords, error)
 			return o, checks.Passwords{}, err
 		}
 		o.EgressServers = append(o.EgressServers, hp)
+	}
+	for _, s := range f.egressURLs {
+		u, err := url.Parse(strings.TrimSpace(s))
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			return o, checks.Passwords{}, usageErr("--egress-url %q: give an https URL, such as https://checkip.amazonaws.com/", s)
+		}
+		o.EgressURLs = append(o.EgressURLs, u.String())
 	}
 	for _, s := range f.egressIPs {
 		a, err := netip.ParseAddr(strings.TrimSpace(s))
@@ -261,7 +271,7 @@ func render(e env, rep checks.Report, format string, strict, verbose bool) error
 	case "junit":
 		err = report.JUnit(e.stdout, rep, rep.Version, strict)
 	default:
-		err = report.Text(e.stdout, rep, report.TextOptions{Version: rep.Version, Color: e.color(e.stdoutTTY), Verbose: verbose, Strict: strict})
+		err = report.Text(e.stdout, rep, report.TextOptions{Version: rep.Version, Color: e.color(e.stdoutTTY), Verbose: verbose, Strict: strict, Width: e.textWidth()})
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return &exitError{code: exitUsage, msg: "writing the report: " + err.Error()}

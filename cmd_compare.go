@@ -109,7 +109,7 @@ func runCompare(ctx context.Context, e env, f compareFlags, names []string) erro
 	case "markdown":
 		err = report.CompareMarkdown(e.stdout, res, v, f.strict)
 	default:
-		err = report.CompareText(e.stdout, res, report.TextOptions{Version: v, Color: e.color(e.stdoutTTY), Strict: f.strict})
+		err = report.CompareText(e.stdout, res, report.TextOptions{Version: v, Color: e.color(e.stdoutTTY), Strict: f.strict, Width: e.textWidth()})
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return &exitError{code: exitUsage, msg: "writing the comparison: " + err.Error()}

@@ -77,6 +77,9 @@ func runPlainDemo(ctx context.Context, e env, f demoFlags) error {
 		caFile: files.CA, resolver: emu.DNSAddr, egressServers: []string{emu.DNSAddr},
 		timeout: 2 * time.Second, output: f.output,
 	}
+	if emu.Scenario().Proxy {
+		f2.proxy, f2.egressURLs = emu.ProxyURL, []string{emu.WhoAmIURL}
+	}
 	opts, pw, err := checkOptions(e, f2)
 	if err != nil {
 		return err

@@ -112,6 +112,7 @@ func TestExporterServesMetricsOfEachProfile(t *testing.T) {
 		{"axysdoctor_last_run_success", map[string]string{"profile": "broken"}, 0},
 		{"axysdoctor_run_errors_total", map[string]string{"profile": "broken"}, 1},
 		{"axysdoctor_profile_info", map[string]string{"profile": "emu", "environment": "staging", "base_url": emu.BaseURL}, 1},
+		{"axysdoctor_probe_http_status", map[string]string{"profile": "emu"}, 200},
 	} {
 		if got, ok := sample(fams, c.name, c.labels); !ok || got != c.want {
 			t.Errorf("%s%v = %v (present %v), want %v", c.name, c.labels, got, ok, c.want)
@@ -119,6 +120,12 @@ func TestExporterServesMetricsOfEachProfile(t *testing.T) {
 	}
 	if v, ok := sample(fams, "axysdoctor_last_run_timestamp_seconds", map[string]string{"profile": "emu"}); !ok || time.Since(time.Unix(int64(v), 0)) > time.Minute {
 		t.Errorf("last run at %v", v)
+	}
+	if v, ok := sample(fams, "axysdoctor_probe_latency_seconds", map[string]string{"profile": "emu"}); !ok || v <= 0 || v > 10 {
+		t.Errorf("probe latency %v (present %v)", v, ok)
+	}
+	if _, ok := sample(fams, "axysdoctor_probe_latency_seconds", map[string]string{"profile": "broken"}); ok {
+		t.Error("a profile that could not run has a probe latency")
 	}
 	requests := emu.Requests()
 	for range 3 {

@@ -83,8 +83,8 @@ func TestCollectReadsResolvConf(t *testing.T) {
 	if strings.Join(f.Resolver.ResolvConf, "|") != "nameserver 10.0.0.2|search corp.example|options ndots:5" {
 		t.Errorf("resolv.conf %q", f.Resolver.ResolvConf)
 	}
-	if f.Gateway.ClockSkewSeconds != nil || f.Gateway.ClockSkewNote == "" {
-		t.Errorf("no Date header: skew %v note %q", f.Gateway.ClockSkewSeconds, f.Gateway.ClockSkewNote)
+	if f.Gateway.ClockSkewMS != nil || f.Gateway.ClockSkewNote == "" {
+		t.Errorf("no Date header: skew %v note %q", f.Gateway.ClockSkewMS, f.Gateway.ClockSkewNote)
 	}
 }
 

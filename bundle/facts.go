@@ -45,16 +45,17 @@ type Gateway struct {
 	BaseURL    string   `json:"base_url"`
 	HTTPStatus int      `json:"http_status,omitempty"`
 	RequestIDs []string `json:"request_ids"`
-	// ServerDate is the gateway's Date header; ClockSkewSeconds is this
+	// ServerDate is the gateway's Date header; ClockSkewMS is this
 	// machine's clock minus it (positive: this machine is ahead), set only
 	// when a Date came. Certificates are judged by clocks: a skew of
-	// minutes explains a "not yet valid" that nobody can reproduce.
-	ServerDate       *time.Time        `json:"server_date,omitempty"`
-	ClockSkewSeconds *float64          `json:"clock_skew_seconds,omitempty"`
-	ClockSkewNote    string            `json:"clock_skew_note,omitempty"`
-	ProbeLatencyMS   *float64          `json:"probe_latency_ms,omitempty"`
-	Proxy            string            `json:"proxy,omitempty"`
-	RootCause        *checks.RootCause `json:"root_cause,omitempty"`
+	// minutes explains a "not yet valid" that nobody can reproduce. Names
+	// and units are those of report.json's "gateway".
+	ServerDate     string            `json:"server_date,omitempty"`
+	ClockSkewMS    *int64            `json:"clock_skew_ms,omitempty"`
+	ClockSkewNote  string            `json:"clock_skew_note,omitempty"`
+	ProbeLatencyMS *int64            `json:"probe_latency_ms,omitempty"`
+	Proxy          string            `json:"proxy,omitempty"`
+	RootCause      *checks.RootCause `json:"root_cause,omitempty"`
 }
 
 // proxyVars are the variables curl and Go read, in both cases.
@@ -99,15 +100,15 @@ func gatewayFacts(rep checks.Report) Gateway {
 		out.RequestIDs = []string{}
 	}
 	if !g.ServerDate.IsZero() {
-		date, skew := g.ServerDate.UTC(), g.ClockSkew.Seconds()
-		out.ServerDate, out.ClockSkewSeconds = &date, &skew
+		skew := g.ClockSkew.Milliseconds()
+		out.ServerDate, out.ClockSkewMS = g.ServerDate.UTC().Format(time.RFC3339), &skew
 	} else if g.HTTPStatus > 0 {
 		out.ClockSkewNote = "unknown: the gateway's answer had no Date header"
 	} else {
 		out.ClockSkewNote = "unknown: no HTTP answer came from the gateway"
 	}
 	if g.ProbeLatency > 0 {
-		ms := float64(g.ProbeLatency.Microseconds()) / 1000
+		ms := g.ProbeLatency.Milliseconds()
 		out.ProbeLatencyMS = &ms
 	}
 	return out

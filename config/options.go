@@ -33,7 +33,7 @@ func (p Profile) Options(getenv func(string) string) (checks.Options, error) {
 		Environment: env,
 		CertPath:    p.Cert, KeyPath: p.Key, P12Path: p.P12,
 		CAFile:   p.CAFile,
-		Resolver: p.Resolver, EgressServers: p.EgressServers,
+		Resolver: p.Resolver, EgressServers: p.EgressServers, EgressURLs: p.EgressURLs,
 		ExpectTenant: p.ExpectTenant, ExpectProgram: p.ExpectProgram,
 		Timeout: p.Timeout, Proxy: p.Proxy,
 	}
@@ -159,7 +159,7 @@ func FromOptions(name string, o checks.Options) Profile {
 	p := Profile{
 		Name: name,
 		Cert: o.CertPath, Key: o.KeyPath, P12: o.P12Path, CAFile: o.CAFile,
-		Resolver: o.Resolver, EgressServers: o.EgressServers,
+		Resolver: o.Resolver, EgressServers: o.EgressServers, EgressURLs: o.EgressURLs,
 		ExpectTenant: o.ExpectTenant, ExpectProgram: o.ExpectProgram,
 		Proxy: o.Proxy,
 	}

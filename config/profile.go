@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -30,6 +31,7 @@ type Profile struct {
 	CAFile         string
 	Resolver       string   // HOST:PORT
 	EgressServers  []string // HOST:PORT
+	EgressURLs     []string // https who-am-I services, asked through the proxy
 	EgressIPs      []string
 	ExpectTenant   string
 	ExpectProgram  string
@@ -70,6 +72,7 @@ var fields = []field{
 	{name: "ca-file", path: true, text: func(p *Profile) *string { return &p.CAFile }},
 	{name: "resolver", text: func(p *Profile) *string { return &p.Resolver }, norm: normHostPort},
 	{name: "egress-server", list: func(p *Profile) *[]string { return &p.EgressServers }, norm: normHostPort},
+	{name: "egress-url", list: func(p *Profile) *[]string { return &p.EgressURLs }, norm: normHTTPSURL},
 	{name: "egress-ip", list: func(p *Profile) *[]string { return &p.EgressIPs }, norm: normIP},
 	{name: "expect-tenant", text: func(p *Profile) *string { return &p.ExpectTenant }},
 	{name: "expect-program", text: func(p *Profile) *string { return &p.ExpectProgram }},
@@ -251,6 +254,14 @@ func normHostPort(v string) (string, error) {
 		return net.JoinHostPort(bare, "53"), nil
 	}
 	return "", fmt.Errorf("%q: give HOST:PORT, such as 127.0.0.1:53", v)
+}
+
+func normHTTPSURL(v string) (string, error) {
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return "", fmt.Errorf("%q: give an https URL, such as https://checkip.amazonaws.com/", v)
+	}
+	return u.String(), nil
 }
 
 func normIP(v string) (string, error) {

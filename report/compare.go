@@ -11,6 +11,7 @@ import (
 	"github.com/axysdoctor/axysdoctor/checks"
 	"github.com/axysdoctor/axysdoctor/compare"
 	"github.com/axysdoctor/axysdoctor/docs"
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
 
 // CompareDocument is `compare --output json` (see docs/json.md). Each
@@ -51,11 +52,11 @@ func NewCompareDocument(res compare.Result, version string, strict bool) Compare
 }
 
 func newCheck(r checks.Result) Check {
-	ev := r.Evidence
-	if ev == nil {
-		ev = []checks.Evidence{}
+	ev := []checks.Evidence{}
+	for _, e := range r.Evidence {
+		ev = append(ev, checks.Evidence{Label: termsafe.Line(e.Label), Value: termsafe.Line(e.Value)})
 	}
-	return Check{ID: r.ID, Title: r.Title, Status: r.Status, Summary: r.Summary, Evidence: ev, Fix: r.Fix, Row: r.Row, DurationMS: r.Duration.Milliseconds()}
+	return Check{ID: r.ID, Title: r.Title, Status: r.Status, Summary: termsafe.Line(r.Summary), Evidence: ev, Fix: termsafe.Line(r.Fix), Row: r.Row, DurationMS: r.Duration.Milliseconds()}
 }
 
 // CompareJSON writes the comparison as one JSON document.
@@ -75,15 +76,19 @@ const column = 40
 func CompareText(w io.Writer, res compare.Result, o TextOptions) error {
 	st := NewStyles(w, o.Color)
 	var b strings.Builder
+	tw := textWriter{b: &b, width: o.Width}
 	a, z := res.Reports[0], res.Reports[1]
-	fmt.Fprintf(&b, "%s · compare %s → %s\n\n", st.Title.Render("axysdoctor "+o.Version), res.A, res.B)
+	safe := termsafe.Line
+	fmt.Fprintf(&b, "%s · compare %s → %s\n\n", st.Title.Render("axysdoctor "+safe(o.Version)), safe(res.A), safe(res.B))
+	// row shows the two sides in columns, each cut to fit: the full texts
+	// are in the problems below and in the JSON and Markdown outputs.
 	row := func(label, left, right string) {
 		fmt.Fprintf(&b, "%-14s %s  %s\n", label, cut(left, column), ansi.Truncate(right, column, "…"))
 	}
-	row("", st.Title.Render(res.A), st.Title.Render(res.B))
-	row("environment", a.Environment.Name, z.Environment.Name)
-	row("base URL", a.Environment.BaseURL, z.Environment.BaseURL)
-	row("certificate", orNone(a.Inputs.Cert+a.Inputs.P12), orNone(z.Inputs.Cert+z.Inputs.P12))
+	row("", st.Title.Render(safe(res.A)), st.Title.Render(safe(res.B)))
+	row("environment", safe(a.Environment.Name), safe(z.Environment.Name))
+	row("base URL", safe(a.Environment.BaseURL), safe(z.Environment.BaseURL))
+	row("certificate", safe(orNone(a.Inputs.Cert+a.Inputs.P12)), safe(orNone(z.Inputs.Cert+z.Inputs.P12)))
 	row("API key", a.Inputs.APIKey, z.Inputs.APIKey)
 
 	fmt.Fprintf(&b, "\n%s\n", st.Title.Render("Side by side, before the network"))
@@ -91,35 +96,36 @@ func CompareText(w io.Writer, res compare.Result, o TextOptions) error {
 	for _, r := range res.Static {
 		idWidth = max(idWidth, len(r.ID))
 	}
+	indent := strings.Repeat(" ", idWidth+4)
 	for _, r := range res.Static {
-		fmt.Fprintf(&b, "%s %-*s  %s\n", st.StatusStyle(r.Status).Render(Mark(r.Status)), idWidth, r.ID, r.Summary)
+		tw.para(fmt.Sprintf("%s %-*s  ", st.StatusStyle(r.Status).Render(Mark(r.Status)), idWidth, r.ID), indent, safe(r.Summary), nil)
 		if r.Status == checks.Warn || r.Status == checks.Fail {
-			writeDetail(&b, r, st, strings.Repeat(" ", idWidth+4), true)
+			writeDetail(&tw, r, st, indent, true)
 		}
 	}
 
 	fmt.Fprintf(&b, "\n%s\n", st.Title.Render("Live, both at once"))
 	cell := func(r checks.Result) string {
-		return st.StatusStyle(r.Status).Render(Mark(r.Status)) + " " + r.Summary
+		return st.StatusStyle(r.Status).Render(Mark(r.Status)) + " " + safe(r.Summary)
 	}
 	for _, r := range a.Results {
 		other, _ := z.Result(r.ID)
 		row(r.ID, cell(r), cell(other))
 	}
-	var problems []string
+	heading := false
 	for i, rep := range res.Reports {
-		name := []string{res.A, res.B}[i]
+		name := safe([]string{res.A, res.B}[i])
 		for _, r := range rep.Results {
-			if r.Status == checks.Warn || r.Status == checks.Fail {
-				var d strings.Builder
-				fmt.Fprintf(&d, "%s %s · %s  %s\n", st.StatusStyle(r.Status).Render(Mark(r.Status)), name, r.ID, r.Summary)
-				writeDetail(&d, r, st, "    ", true)
-				problems = append(problems, d.String())
+			if r.Status != checks.Warn && r.Status != checks.Fail {
+				continue
 			}
+			if !heading {
+				fmt.Fprintf(&b, "\n%s\n", st.Title.Render("What to fix in the live runs"))
+				heading = true
+			}
+			tw.para(fmt.Sprintf("%s %s · %s  ", st.StatusStyle(r.Status).Render(Mark(r.Status)), name, r.ID), "    ", safe(r.Summary), nil)
+			writeDetail(&tw, r, st, "    ", true)
 		}
-	}
-	if len(problems) > 0 {
-		fmt.Fprintf(&b, "\n%s\n%s", st.Title.Render("What to fix in the live runs"), strings.Join(problems, ""))
 	}
 	ss := checks.Summarize(res.Static)
 	exit := res.ExitCode(o.Strict)
@@ -154,7 +160,7 @@ func CompareMarkdown(w io.Writer, res compare.Result, version string, strict boo
 	fmt.Fprintf(&b, "- **Result:** exit %d — static %s; %s %s; %s %s\n", res.ExitCode(strict), checks.Summarize(res.Static), mdEscape(res.A), a.Summary(), mdEscape(res.B), z.Summary())
 	fmt.Fprintf(&b, "- **axysdoctor:** %s\n\n", mdEscape(version))
 	fmt.Fprintf(&b, "| | %s | %s |\n|---|---|---|\n", cell(res.A), cell(res.B))
-	fmt.Fprintf(&b, "| environment | %s `%s` | %s `%s` |\n", cell(a.Environment.Name), a.Environment.BaseURL, cell(z.Environment.Name), z.Environment.BaseURL)
+	fmt.Fprintf(&b, "| environment | %s %s | %s %s |\n", cell(a.Environment.Name), code(a.Environment.BaseURL), cell(z.Environment.Name), code(z.Environment.BaseURL))
 	fmt.Fprintf(&b, "| inputs | %s | %s |\n", cell(describeInputs(a.Inputs)), cell(describeInputs(z.Inputs)))
 
 	fmt.Fprintf(&b, "\n## Side by side, before the network\n\n| | Comparison | Summary | Row |\n|---|---|---|---|\n")

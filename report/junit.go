@@ -10,6 +10,7 @@ import (
 
 	"github.com/axysdoctor/axysdoctor/checks"
 	"github.com/axysdoctor/axysdoctor/docs"
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
 
 // JUnit XML, the dialect GitLab, Jenkins and GitHub's test reporters
@@ -67,25 +68,25 @@ type junitSkipped struct {
 // is a failure with strict and a pass carrying its summary otherwise.
 func JUnit(w io.Writer, rep checks.Report, version string, strict bool) error {
 	suite := junitSuite{
-		Name:      "axysdoctor " + rep.Environment.Name,
+		Name:      "axysdoctor " + termsafe.Line(rep.Environment.Name),
 		Time:      seconds(rep.Duration),
 		Timestamp: rep.StartedAt.UTC().Format(time.RFC3339),
 		Properties: []junitProperty{
-			{"environment", rep.Environment.Name},
-			{"base_url", rep.Environment.BaseURL},
+			{"environment", termsafe.Line(rep.Environment.Name)},
+			{"base_url", termsafe.Line(rep.Environment.BaseURL)},
 			{"axysdoctor_version", version},
 			{"strict", fmt.Sprint(strict)},
 		},
 	}
 	suite.Hostname, _ = os.Hostname()
 	for _, r := range rep.Results {
-		c := junitCase{Name: r.ID + ": " + r.Title, Classname: "axysdoctor." + rep.Environment.Name, Time: seconds(r.Duration)}
+		c := junitCase{Name: r.ID + ": " + r.Title, Classname: "axysdoctor." + termsafe.Line(rep.Environment.Name), Time: seconds(r.Duration)}
 		switch {
 		case r.Status == checks.Fail || (strict && r.Status == checks.Warn):
-			c.Failure = &junitFailure{Message: r.Summary, Type: string(r.Status), Text: failureText(r)}
+			c.Failure = &junitFailure{Message: termsafe.Line(r.Summary), Type: string(r.Status), Text: failureText(r)}
 			suite.Failures++
 		case r.Status == checks.Skip:
-			c.Skipped = &junitSkipped{Message: r.Summary}
+			c.Skipped = &junitSkipped{Message: termsafe.Line(r.Summary)}
 			suite.Skipped++
 		case r.Status == checks.Warn:
 			c.SystemOut = "warning: " + failureText(r)
@@ -113,9 +114,9 @@ func JUnit(w io.Writer, rep checks.Report, version string, strict bool) error {
 // the fix, and the failure-table row with its link.
 func failureText(r checks.Result) string {
 	var b strings.Builder
-	b.WriteString(r.Summary)
+	b.WriteString(termsafe.Line(r.Summary))
 	if r.Fix != "" {
-		fmt.Fprintf(&b, "\n\nfix: %s", r.Fix)
+		fmt.Fprintf(&b, "\n\nfix: %s", termsafe.Line(r.Fix))
 	}
 	if row, ok := docs.Lookup(r.Row); ok {
 		fmt.Fprintf(&b, "\nrow: %s — %s (%s)", row.ID, row.Symptom, row.URL)

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/axysdoctor/axysdoctor/checks"
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
 
 // Watch follows the runs of `check --watch`: each check's status, since
@@ -62,7 +63,7 @@ func (c Change) Line() string {
 	if c.From != "" {
 		status = fmt.Sprintf("%s → %s", c.From, c.To)
 	}
-	return fmt.Sprintf("%s %s %s: %s", clock(c.At), c.ID, status, c.Summary)
+	return fmt.Sprintf("%s %s %s: %s", clock(c.At), c.ID, status, termsafe.Line(c.Summary))
 }
 
 // Table is the live view of a terminal: header, then one line per check
@@ -87,7 +88,7 @@ func (w *Watch) Table(st Styles, header string, width int) string {
 			style = st.Title // changed in the last run
 		}
 		room := max(width-(2+idWidth+2)-(2+sinceWidth), 10)
-		summary := ansi.Truncate(r.Summary, room, "…")
+		summary := ansi.Truncate(termsafe.Line(r.Summary), room, "…")
 		pad := strings.Repeat(" ", max(room-ansi.StringWidth(summary), 0))
 		line := fmt.Sprintf("%s %-*s  %s%s  %s", st.StatusStyle(r.Status).Render(Mark(r.Status)), idWidth, r.ID, summary, pad, style.Render(since[r.ID]))
 		fmt.Fprintf(&b, "%s\n", ansi.Truncate(line, width, "…"))

@@ -76,7 +76,7 @@ func DemoBackend(scenario, style string) (Backend, func(), error) {
 		Environments: []checks.Environment{env},
 		Base: checks.Options{
 			CAFile: caFile, Resolver: emu.DNSAddr, EgressServers: []string{emu.DNSAddr},
-			Timeout: 2 * time.Second,
+			Timeout: 2 * time.Second, Proxy: checks.ProxyDirect,
 		},
 		Dir:          dir,
 		APIKey:       checks.NewAPIKey(emu.APIKey()),
@@ -84,6 +84,9 @@ func DemoBackend(scenario, style string) (Backend, func(), error) {
 		Sign: func(_ context.Context, csrPEM []byte) ([]byte, error) {
 			return emu.SignCSR(csrPEM)
 		},
+	}
+	if emu.Scenario().Proxy {
+		b.Base.Proxy, b.Base.EgressURLs = emu.ProxyURL, []string{emu.WhoAmIURL}
 	}
 	return b, func() { emu.Close(); os.RemoveAll(dir) }, nil
 }
