@@ -64,8 +64,8 @@ func listProfiles(e env) error {
 	}
 	missing := 0
 	for _, p := range profiles {
-		opts, _ := p.Options(func(string) string { return "" }) // for the base URL only
-		fmt.Fprintf(w, "\n%s  %s · %s\n", p.Name, orDefault(p.Env, "staging"), opts.Environment.BaseURL)
+		envr, _ := checks.ResolveEnvironment(p.Env, p.BaseURL) // validated when loaded
+		fmt.Fprintf(w, "\n%s  %s · %s\n", p.Name, envr.Name, envr.BaseURL)
 		for _, ref := range p.Files() {
 			state := "ok"
 			if ref.Problem != "" {

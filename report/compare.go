@@ -129,7 +129,14 @@ func CompareText(w io.Writer, res compare.Result, o TextOptions) error {
 	}
 	ss := checks.Summarize(res.Static)
 	exit := res.ExitCode(o.Strict)
-	fmt.Fprintf(&b, "\nstatic %s\n%s %s\n%s %s\n", ss, res.A, a.Summary(), res.B, z.Summary())
+	fmt.Fprintf(&b, "\nstatic %s\n", ss)
+	for i, rep := range res.Reports {
+		line := safe([]string{res.A, res.B}[i]) + " " + rep.Summary().String()
+		if rc := rep.RootCause; rc != nil {
+			line += " — root cause " + rc.ID
+		}
+		fmt.Fprintln(&b, line)
+	}
 	style := st.Pass
 	if exit != 0 {
 		style = st.Fail
