@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
@@ -32,6 +33,10 @@ type env struct {
 	readPassword func() ([]byte, error)
 	// stdoutWidth is the terminal's width in columns, 0 when unknown.
 	stdoutWidth func() int
+	// sleep waits d or until ctx ends; nil is a real timer. Tests give one
+	// that returns at once, so loops (--watch, the exporter) run without
+	// waiting.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 func newSystemEnv() env {
@@ -148,6 +153,9 @@ func newRootCmd(e env) *cobra.Command {
 		newEmulatorCmd(e),
 		newDemoCmd(e),
 		newVersionCmd(e),
+		newProfilesCmd(e),
+		newCompareCmd(e),
+		newExporterCmd(e),
 	)
 	root.CompletionOptions.HiddenDefaultCmd = true
 	return root
