@@ -9,10 +9,13 @@ import (
 // The API key must never leave the engine, however a peer echoes it: split
 // by spaces or line breaks, percent-encoded, JSON- or C-escaped, base64'd
 // (inside a Basic header or a token), or cut at the edge of what was read.
-// A redactor finds the key, and every fragment of it of minFragment
-// characters or more, in all of those forms, and replaces what it finds.
-// It runs on raw text before anything is cut or flattened, so no cut can
-// leave a piece of the key behind.
+// A redactor finds the whole key in all of those forms anywhere in a text,
+// and any fragment of it of minFragment characters or more at either edge
+// of the text (where a read limit cut it), and replaces what it finds. It
+// runs on raw text before anything is cut or flattened, so no cut of ours
+// can leave a piece of the key behind. Fragments are matched at the edges
+// only: in the middle of a text, eight characters that happen to appear in
+// a test key ("cceptanc" in "Acceptance") are not the key.
 
 // minFragment is the shortest piece of the key that is redacted on its own.
 const minFragment = 8
@@ -136,7 +139,8 @@ func unhex(c byte) byte {
 // span is a range of s to replace.
 type span struct{ start, end int }
 
-// find returns the spans of s holding the key or a fragment of it.
+// find returns the spans of s holding the key, or a fragment of it at the
+// start or the end of s.
 func (r redactor) find(s string) []span {
 	units := decodeUnits(s)
 	var vals []unit
@@ -158,7 +162,8 @@ func (r redactor) find(s string) []span {
 			}
 			best = max(best, n)
 		}
-		if best >= r.min {
+		atEdge := i == 0 || i+best == len(vals)
+		if best == len(r.key) || (best >= r.min && atEdge) {
 			spans = append(spans, span{vals[i].start, vals[i+best-1].end})
 			i += best
 			continue
