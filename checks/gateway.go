@@ -320,8 +320,8 @@ type countingConn struct {
 
 func (c *countingConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
-	if n > 0 && len(c.first) < 16 {
-		c.first = append(c.first, p[:min(n, 16-len(c.first))]...)
+	if n > 0 && len(c.first) < 64 {
+		c.first = append(c.first, p[:min(n, 64-len(c.first))]...)
 	}
 	c.read += int64(n)
 	return n, err
