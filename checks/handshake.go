@@ -307,15 +307,7 @@ func wrongServerName(r Result, obs *gatewayObservation, host x509.HostnameError)
 	c := host.Certificate
 	issuer := csr.FormatName(c.RawIssuer)
 	r.add("server certificate", "%s, issued by %s", describeServerCert(c), issuer)
-	trusted := false
-	if obs.Roots != nil {
-		inter := x509.NewCertPool()
-		for _, x := range obs.ServerChain[min(1, len(obs.ServerChain)):] {
-			inter.AddCert(x)
-		}
-		_, err := c.Verify(x509.VerifyOptions{Roots: obs.Roots, Intermediates: inter})
-		trusted = err == nil
-	}
+	trusted := obs.Trust != nil && len(obs.ServerChain) > 0 && obs.Trust.trusted(obs.ServerChain)
 	if trusted {
 		r.Summary = fmt.Sprintf("the server's certificate is for %s, not %s (issued by %s, which this machine trusts): likely a wrong base URL, or another service on that address", certNames(c), obs.Host, issuer)
 		r.Fix = "Use the documented base URL (staging.api.axyscards.com or production.api.axyscards.com); if you set --base-url, check its host."

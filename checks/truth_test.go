@@ -43,7 +43,7 @@ func TestObservationBeforeInference(t *testing.T) {
 		row                 string
 		serve               func(net.Conn)
 	}{
-		{"closed before ServerHello", "closed before the server sent anything (no ServerHello)", "certificate and key", docs.RowNetworkPath,
+		{"closed before ServerHello", "before the server sent anything (no ServerHello)", "certificate and key", docs.RowNetworkPath,
 			func(c net.Conn) { c.Close() }},
 		{"reset before ServerHello", "reset before the server sent anything", "rejected", docs.RowNetworkPath,
 			func(c net.Conn) {
@@ -136,8 +136,10 @@ func TestWrongServerName(t *testing.T) {
 	if hs.Row != docs.RowTLSInterception || !strings.Contains(hs.Summary, "is for localhost, 127.0.0.1, 127.0.0.2") || !strings.Contains(hs.Summary, "wrong base URL") {
 		t.Errorf("trusted: [%s] %q", hs.Row, hs.Summary)
 	}
-	s.opts.CAFile = "" // the issuer is no longer trusted here
-	hs, _ = exchangeWith(t, s, 3)
+	untrusted := gatewaySession(p, "https://gateway.other.example:"+port+"/v2", p.client)
+	untrusted.opts.CAFile = "" // the issuer is not trusted here
+	untrusted.deps = s.deps
+	hs, _ = exchangeWith(t, untrusted, 3)
 	if !strings.Contains(hs.Summary, "does not trust") && !strings.Contains(hs.Summary, "intercept") {
 		t.Errorf("untrusted: [%s] %q", hs.Row, hs.Summary)
 	}
