@@ -137,13 +137,13 @@ func (m keygenStep) view() string {
 	var b strings.Builder
 	b.WriteString(s.Pass.Render("✓ Key and CSR written") + s.Subtle.Render(" — send the CSR, keep the key") + "\n\n")
 	row := func(label, value string) {
-		b.WriteString(indent(field(s.Label, label, termsafe.Line(value), 11, w-2), "  "))
+		b.WriteString(indent(field(s.Label, label, value, 11, w-2), "  "))
 	}
-	row("Private key", d.keyPath+" (RSA-2048, mode 0600)")
-	row("CSR", d.csrPath)
-	row("Subject", d.subject)
-	row("SANs", strings.Join(d.sans, ", "))
-	row("SHA-256", d.fingerprint)
+	row("Private key", termsafe.Line(d.keyPath)+" (RSA-2048, mode 0600)")
+	row("CSR", termsafe.Line(d.csrPath))
+	row("Subject", termsafe.Line(d.subject))
+	row("SANs", termsafe.Line(strings.Join(d.sans, ", ")))
+	row("SHA-256", strings.Join(fingerprintLines(d.fingerprint, w-14), "\n"))
 	b.WriteString("\n")
 	if m.c.backend.Sign != nil {
 		b.WriteString(wrap("Next: Axys signs the CSR. The real platform takes about a day (24 hours); in this demo the emulator signs it on the spot.", w) + "\n")
@@ -168,7 +168,7 @@ func (m keygenStep) view() string {
 		b.WriteString("\n")
 	}
 	for _, n := range d.notes {
-		row("Note", n)
+		row("Note", termsafe.Line(n))
 	}
 	return b.String()
 }
