@@ -131,13 +131,17 @@ func TestWizardHintsNameWhatTheWizardCanSet(t *testing.T) {
 		"Put the Program's API key in AXYS_API_KEY (or --api-key-env NAME, or --api-key-file FILE|-) and run again.": "esc back to the API key step",
 		"Give the certificate (--cert) so its DNS names can be compared with the PTR names.":                         "esc back to the certificate step",
 	} {
-		got := strings.Join(wizardHints(fix), " | ")
+		got := strings.Join(wizardHints(checks.Result{Fix: fix}), " | ")
 		if !strings.Contains(got, want) {
 			t.Errorf("%q:\n got %q\nwant %q", fix, got, want)
 		}
 	}
 	// Flags inside a quoted command are that command's, not check's.
-	if got := wizardHints("Run `axysdoctor csr --cn HOST --dns HOST --ip IP`."); len(got) != 1 || strings.Contains(got[0], "Advanced") {
+	if got := wizardHints(checks.Result{Fix: "Run `axysdoctor csr --cn HOST --dns HOST --ip IP`."}); len(got) != 1 || strings.Contains(got[0], "Advanced") {
+		t.Errorf("%q", got)
+	}
+	// A wrong API key's fix names no flag; its row says where to change it.
+	if got := wizardHints(checks.Result{Row: "api-key", Fix: "Check the key belongs to this environment."}); len(got) != 1 || !strings.Contains(got[0], "API key step") {
 		t.Errorf("%q", got)
 	}
 }

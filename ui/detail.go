@@ -72,7 +72,7 @@ func (m detailStep) view() string {
 	if r.Fix != "" {
 		b.WriteString("\n" + s.Title.Render("What to do") + "\n")
 		b.WriteString(indent(wrap(r.Fix, w-2), "  ") + "\n")
-		for _, h := range wizardHints(r.Fix) {
+		for _, h := range wizardHints(r) {
 			b.WriteString(s.Selected.Render(indent(wrap("In this wizard: "+h, w-2), "  ")) + "\n")
 		}
 	}

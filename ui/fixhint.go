@@ -4,10 +4,13 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/axysdoctor/axysdoctor/checks"
+	"github.com/axysdoctor/axysdoctor/docs"
 )
 
 // The engine's fixes are written for `axysdoctor check` and name its
-// flags. wizardHints says where each of those is set in the wizard, so a
+// flags. flagHints says where each of those is set in the wizard, so a
 // fix shown here never asks for something the wizard cannot do. Commands
 // in backquotes are other commands (`axysdoctor csr …`, `git rm …`), run
 // as they are written; for axysdoctor's own the wizard's way is named too.
@@ -41,7 +44,17 @@ var otherFlags = map[string]string{
 	"--key-password-env": "esc back to the certificate step: it asks for the password.",
 }
 
-func wizardHints(fix string) []string {
+// wizardHints says how to follow r's fix inside the wizard: from the
+// flags and commands it names, and from its failure-table row.
+func wizardHints(r checks.Result) []string {
+	hints := flagHints(r.Fix)
+	if h := otherFlags["--api-key-env"]; r.Row == docs.RowAPIKey && !slices.Contains(hints, h) {
+		hints = append(hints, h)
+	}
+	return hints
+}
+
+func flagHints(fix string) []string {
 	var hints, settable []string
 	add := func(h string) {
 		if !slices.Contains(hints, h) {

@@ -38,6 +38,8 @@ type formStep struct {
 	c     *common
 	list  fieldList
 	notes []string // from renewal's pre-fill
+	// renewing: the fields come from the certificate being renewed.
+	renewing bool
 
 	egress  egressMsg
 	finding bool // the calling-IP lookup is running
@@ -99,9 +101,11 @@ func (m formStep) update(msg tea.Msg) (step, tea.Cmd) {
 		m.list.setWidth(m.c)
 		return m, nil
 	case envChosenMsg:
+		m.renewing, m.notes = false, nil
 		return m, m.findEgress()
 	case renewFromMsg:
 		m.prefill(msg.current)
+		m.renewing = true
 		return m, m.findEgress()
 	case egressMsg:
 		m.finding, m.egress = false, msg
@@ -322,7 +326,11 @@ func (m formStep) request() csr.Request {
 func (m formStep) view() string {
 	s, w := m.c.styles, m.c.width
 	var b strings.Builder
-	b.WriteString(wrap("The certificate signing request Axys signs: O is your Tenant, each OU a Program, the CN and SANs every domain and IP you call from (no wildcards). An RSA-2048 key is made with it.", w) + "\n\n")
+	b.WriteString(wrap("The certificate signing request Axys signs: O is your Tenant, each OU a Program, the CN and SANs every domain and IP you call from (no wildcards). An RSA-2048 key is made with it.", w) + "\n")
+	if m.renewing {
+		b.WriteString(s.Subtle.Render(wrap("Renewal: filled in from the certificate being renewed; keep the O, OU, CN and SANs as they are.", w)) + "\n")
+	}
+	b.WriteString("\n")
 	b.WriteString(m.list.view(s))
 	b.WriteString("\n")
 	switch {

@@ -41,6 +41,10 @@ func goldenCases(t testing.TB) []goldenCase {
 		{"advanced", func(m *Model) { press(m, "enter", "a", "tab", "tab", "tab", "tab", "tab", "socks5://proxy.corp:1080") }},
 		{"current_cert", func(m *Model) { press(m, "down", "enter", "enter") }},
 		{"form", func(m *Model) { press(m, "enter", "enter") }},
+		{"form_renewal", func(m *Model) {
+			press(m, "down", "enter", "enter")
+			send(m, renewFromMsg{loadedCard})
+		}},
 		{"form_error", func(m *Model) {
 			press(m, "enter", "enter", "Acme Financial Services Ltd", "enter", "Acme Cards", "enter", "*.acmecards")
 		}},

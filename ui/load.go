@@ -231,6 +231,9 @@ func (m loadStep) view() string {
 		b.WriteString(s.Error.Render(wrap("✗ "+termsafe.Line(m.err), w)) + "\n")
 	default:
 		b.WriteString(s.Subtle.Render("tab completes a path; enter reads the files") + "\n")
+		if m.c.backend.Demo && m.inputs[inCert].Value() == m.c.backend.CertPath {
+			b.WriteString(s.Banner.Render(wrap("Demo: the emulator's ready certificate and key are filled in.", w)) + "\n")
+		}
 	}
 	return b.String()
 }
