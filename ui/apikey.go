@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/axysdoctor/axysdoctor/checks"
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
 
 // apiKeyStep takes the API key from the environment (or the demo), or
@@ -79,12 +80,12 @@ func (m apiKeyStep) view() string {
 	var b strings.Builder
 	b.WriteString(wrap("The Program's API key, sent as X-API-Key with the probe. It is never shown, logged or saved: only its last four characters and a short hash appear.", w) + "\n\n")
 	if !m.typing {
-		fmt.Fprintf(&b, "  Using the key from %s: %s\n", m.c.backend.APIKeySource, s.Value.Render(m.c.backend.APIKey.Redacted()))
+		fmt.Fprintf(&b, "  Using the key from %s: %s\n", m.c.backend.APIKeySource, s.Value.Render(termsafe.Line(m.c.backend.APIKey.Redacted())))
 		return b.String()
 	}
 	fmt.Fprintf(&b, "  %s %s\n", s.Selected.Render(fmt.Sprintf("%-9s", "API key")), m.input.View())
 	if v := checks.NewAPIKey(m.input.Value()); !v.Empty() {
-		fmt.Fprintf(&b, "  %s %s\n", strings.Repeat(" ", 9), s.Subtle.Render(v.Redacted()))
+		fmt.Fprintf(&b, "  %s %s\n", strings.Repeat(" ", 9), s.Subtle.Render(termsafe.Line(v.Redacted())))
 	}
 	b.WriteString("\n")
 	if m.err != "" {

@@ -177,7 +177,10 @@ func (m *formStep) spin(msg spinner.TickMsg) tea.Cmd {
 // prefill copies a current certificate's subject and SANs (renewal).
 func (m *formStep) prefill(l loaded) {
 	req, notes := csr.FromCertificate(l.material.Leaf)
-	set := func(i int, v string) { m.list.fields[i].input.SetValue(v) }
+	// The values come from a file: an input shows them as they are, so
+	// they are made printable first (a validator then refuses what was
+	// escaped, and says why).
+	set := func(i int, v string) { m.list.fields[i].input.SetValue(termsafe.Line(v)) }
 	set(fieldOrg, req.Organization)
 	set(fieldUnits, strings.Join(req.Units, ", "))
 	set(fieldCN, req.CommonName)
@@ -254,7 +257,7 @@ func (m formStep) afterPaths(p pathsMsg) (step, tea.Cmd) {
 		}
 		m.offering, m.offer = true, menu{items: []menuItem{
 			{"Keep the key and CSR", keep},
-			{"Choose new paths", fmt.Sprintf("%s and %s", filepath.Base(numbered(r.keyPath)), filepath.Base(numbered(r.csrPath)))},
+			{"Choose new paths", termsafe.Line(fmt.Sprintf("%s and %s", filepath.Base(numbered(r.keyPath)), filepath.Base(numbered(r.csrPath))))},
 		}}
 		return m, nil
 	}
