@@ -119,9 +119,13 @@ func (m detailStep) failureTable() string {
 
 func (m detailStep) keys() stepKeys {
 	k := m.c.keys
+	table := k.Table
+	if m.table {
+		table = withHelp(k.Table, "fold table")
+	}
 	short := []key.Binding{k.Scroll, k.Save, k.Advanced}
 	if m.result.Row != "" {
-		short = append(short, k.Table)
+		short = append(short, table)
 	}
-	return stepKeys{short: short, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Save, k.Advanced, k.Table}}}
+	return stepKeys{short: short, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Save, k.Advanced, table}}}
 }
