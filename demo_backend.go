@@ -9,6 +9,7 @@ import (
 
 	"github.com/axysdoctor/axysdoctor/checks"
 	"github.com/axysdoctor/axysdoctor/emulator"
+	"github.com/axysdoctor/axysdoctor/internal/cleanup"
 	"github.com/axysdoctor/axysdoctor/ui"
 )
 
@@ -28,7 +29,8 @@ func demoBackend(scenario, style string) (b ui.Backend, stop func(), err error) 
 		emu.Close()
 		return ui.Backend{}, nil, err
 	}
-	stop = func() { emu.Close(); os.RemoveAll(dir) }
+	unregister := cleanup.RemoveOnExit(dir) // also when a signal cuts the run short
+	stop = func() { emu.Close(); os.RemoveAll(dir); unregister() }
 	current := filepath.Join(dir, "current")
 	if err := os.Mkdir(current, 0o700); err != nil {
 		stop()
@@ -42,13 +44,13 @@ func demoBackend(scenario, style string) (b ui.Backend, stop func(), err error) 
 	env, _ := checks.ResolveEnvironment("staging", emu.BaseURL)
 	env.Name = "emulator"
 	env.Note = fmt.Sprintf("the built-in emulator plays the staging gateway at %s (scenario %s)", emu.BaseURL, emu.Scenario().Name)
-	return ui.Backend{
+	b = ui.Backend{
 		Demo:         true,
 		Scenario:     emu.Scenario().Name,
 		Environments: []checks.Environment{env},
 		Base: checks.Options{
 			CAFile: files.CA, Resolver: emu.DNSAddr, EgressServers: []string{emu.DNSAddr},
-			Timeout: 2 * time.Second,
+			Timeout: 2 * time.Second, Proxy: checks.ProxyDirect,
 		},
 		Dir:          dir,
 		CertPath:     files.Cert,
@@ -58,5 +60,9 @@ func demoBackend(scenario, style string) (b ui.Backend, stop func(), err error) 
 		Sign: func(_ context.Context, csrPEM []byte) ([]byte, error) {
 			return emu.SignCSR(csrPEM)
 		},
-	}, stop, nil
+	}
+	if emu.Scenario().Proxy {
+		b.Base.Proxy, b.Base.EgressURLs = emu.ProxyURL, []string{emu.WhoAmIURL}
+	}
+	return b, stop, nil
 }

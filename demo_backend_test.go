@@ -71,12 +71,12 @@ func TestDemoEveryPathReachesTheChecks(t *testing.T) {
 			m := ui.New(context.Background(), ui.Options{Backend: b, Output: io.Discard, ReportDir: t.TempDir()})
 			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
 			for _, s := range stops {
-				waitFor(t, tm, s.wait)
+				waitForScreen(t, tm, s.wait)
 				for _, k := range s.keys {
 					tm.Send(k)
 				}
 			}
-			waitFor(t, tm, "10 passed · 0 warnings · 0 failed · 0 skipped")
+			waitForScreen(t, tm, "10 passed · 0 warnings · 0 failed · 0 skipped")
 			tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 			final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*ui.Model)
 			if rep, ok := final.LastReport(); !ok || rep.ExitCode(true) != 0 {
@@ -86,9 +86,9 @@ func TestDemoEveryPathReachesTheChecks(t *testing.T) {
 	}
 }
 
-// waitFor waits until the program has drawn text (generously: RSA
+// waitForScreen waits until the program has drawn text (generously: RSA
 // generation under the race detector on two cores is slow).
-func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
+func waitForScreen(t *testing.T, tm *teatest.TestModel, text string) {
 	t.Helper()
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
 		teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(20*time.Millisecond))

@@ -20,6 +20,9 @@ type Options struct {
 	// EgressServers are asked myip.opendns.com instead of the public
 	// who-am-I services.
 	EgressServers []string
+	// EgressURLs are HTTPS who-am-I services (plain-text address) asked
+	// through the proxy, when there is one, instead of the public ones.
+	EgressURLs []string
 	// EgressIPs skips detection: these are the calling addresses.
 	EgressIPs     []netip.Addr
 	ExpectTenant  string
@@ -47,4 +50,13 @@ func (o Options) timeout() time.Duration {
 		return DefaultTimeout
 	}
 	return o.Timeout
+}
+
+// runBudget bounds a whole diagnosis: its longest chain is at most three
+// sequential network steps (resolve the gateway, connect and handshake,
+// the HTTP answer; or egress, PTR, forward), each bounded by the timeout,
+// so three timeouts is the most an honest run needs. Whatever the peers do,
+// the run ends by then.
+func (o Options) runBudget() time.Duration {
+	return 3 * o.timeout()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ const (
 	advCAFile
 	advResolver
 	advEgressServer
+	advEgressURL
 	advEgressIP
 	advProxy
 	advTimeout
@@ -39,6 +41,7 @@ func newAdvanced(c *common) advancedStep {
 	l.add(c, "CA file", "extra roots for the gateway's server certificate, PEM (--ca-file)", false, func(string) error { return nil }, "none: the system's roots")
 	l.add(c, "Resolver", "recursive resolver HOST:PORT for the FCrDNS lookups (--resolver)", false, validateHostPort, "from /etc/resolv.conf")
 	l.add(c, "Egress server", "DNS servers HOST:PORT asked myip.opendns.com, comma-separated (--egress-server)", false, validateList(validateHostPort, ""), "the public who-am-I services")
+	l.add(c, "Egress URL", "with a proxy: HTTPS who-am-I URLs asked through it, comma-separated (--egress-url)", false, validateList(validateEgressURL, ""), "the public HTTPS services")
 	l.add(c, "Calling IP", "skip detection: the addresses you call from, comma-separated (--egress-ip)", false, validateList(validateAddr, ""), "detected")
 	l.add(c, "Proxy", `HTTPS proxy http://HOST:PORT, or "direct" (--proxy)`, false, validateProxy, "HTTPS_PROXY / NO_PROXY as curl reads them")
 	l.add(c, "Timeout", "per network step, such as 5s (--timeout)", false, validateTimeout, checks.DefaultTimeout.String())
@@ -96,7 +99,7 @@ func (m *advancedStep) fill(s settings) {
 	if s.Timeout > 0 {
 		timeout = s.Timeout.String()
 	}
-	for i, v := range []string{s.BaseURL, s.CAFile, s.Resolver, strings.Join(s.EgressServers, ", "), strings.Join(ips, ", "), s.Proxy, timeout} {
+	for i, v := range []string{s.BaseURL, s.CAFile, s.Resolver, strings.Join(s.EgressServers, ", "), strings.Join(s.EgressURLs, ", "), strings.Join(ips, ", "), s.Proxy, timeout} {
 		m.list.fields[i].input.SetValue(v)
 		m.list.fields[i].flagged = false
 	}
@@ -111,6 +114,10 @@ func (m advancedStep) settings() settings {
 	for _, e := range splitList(v(advEgressServer)) {
 		hp, _ := hostPort(e)
 		s.EgressServers = append(s.EgressServers, hp)
+	}
+	for _, e := range splitList(v(advEgressURL)) {
+		u, _ := url.Parse(e)
+		s.EgressURLs = append(s.EgressURLs, u.String())
 	}
 	for _, e := range splitList(v(advEgressIP)) {
 		a, _ := netip.ParseAddr(e)
@@ -136,6 +143,7 @@ func (s settings) describe() string {
 	add("CA file", s.CAFile)
 	add("resolver", s.Resolver)
 	add("egress server", strings.Join(s.EgressServers, ", "))
+	add("egress URL", strings.Join(s.EgressURLs, ", "))
 	add("calling IP", joinAddrs(s.EgressIPs))
 	add("proxy", s.Proxy)
 	if s.Timeout > 0 && s.Timeout != checks.DefaultTimeout {
@@ -172,6 +180,14 @@ func validateHostPort(s string) error {
 func validateAddr(s string) error {
 	if _, err := netip.ParseAddr(strings.TrimSpace(s)); err != nil {
 		return fmt.Errorf("%q is not an IP address", s)
+	}
+	return nil
+}
+
+func validateEgressURL(s string) error {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return fmt.Errorf("%q: give an https URL, such as https://checkip.amazonaws.com/", s)
 	}
 	return nil
 }

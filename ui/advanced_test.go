@@ -35,7 +35,7 @@ func TestAdvancedSetsWhatTheFixesName(t *testing.T) {
 	if m.current != stepAdvanced {
 		t.Fatalf("step %v", m.current)
 	}
-	for _, v := range []string{"https://gw.example/v2", "/etc/corp-ca.pem", "10.0.0.53", "192.0.2.1:5353, 192.0.2.2", "198.51.100.9", "direct", "12s"} {
+	for _, v := range []string{"https://gw.example/v2", "/etc/corp-ca.pem", "10.0.0.53", "192.0.2.1:5353, 192.0.2.2", "https://whoami.corp.example/", "198.51.100.9", "direct", "12s"} {
 		typeField(m, v)
 		press(m, "enter")
 	}
@@ -52,7 +52,8 @@ func TestAdvancedSetsWhatTheFixesName(t *testing.T) {
 		EgressIPs: []netip.Addr{netip.MustParseAddr("198.51.100.9")}, Proxy: checks.ProxyDirect, Timeout: 12 * time.Second,
 	}
 	if o.CAFile != want.CAFile || o.Resolver != want.Resolver || strings.Join(o.EgressServers, " ") != strings.Join(want.EgressServers, " ") ||
-		joinAddrs(o.EgressIPs) != joinAddrs(want.EgressIPs) || o.Proxy != want.Proxy || o.Timeout != want.Timeout {
+		joinAddrs(o.EgressIPs) != joinAddrs(want.EgressIPs) || o.Proxy != want.Proxy || o.Timeout != want.Timeout ||
+		strings.Join(o.EgressURLs, " ") != "https://whoami.corp.example/" {
 		t.Errorf("options %+v", o)
 	}
 	if o.Environment.BaseURL != "https://gw.example/v2" || o.Environment.ProbeURL != "https://gw.example/v2/cardholders?limit=1" || o.Environment.Name != "staging" {
@@ -75,6 +76,7 @@ func TestAdvancedRefusesWhatCheckWouldRefuse(t *testing.T) {
 		{advBaseURL, "http://gw.example", "only https"},
 		{advResolver, "::1::53", "HOST:PORT"},
 		{advProxy, "socks5://p:1080", "socks5 proxies are not supported"},
+		{advEgressURL, "http://whoami.example", "give an https URL"},
 		{advTimeout, "-3s", "not a duration"},
 	} {
 		focusAdvanced(m, c.field)

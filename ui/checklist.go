@@ -76,11 +76,19 @@ func (m checksStep) update(msg tea.Msg) (step, tea.Cmd) {
 		for _, r := range msg.report.Results {
 			m.results[r.ID] = r
 		}
-		// Put the cursor on the first problem: that is what people look at.
+		// Put the cursor on the root cause, else the first problem: that
+		// is what people look at.
 		for i, r := range msg.report.Results {
 			if r.Status == checks.Fail || r.Status == checks.Warn {
 				m.cursor = i
 				break
+			}
+		}
+		if rc := msg.report.RootCause; rc != nil {
+			for i, r := range msg.report.Results {
+				if r.ID == rc.ID {
+					m.cursor = i
+				}
 			}
 		}
 		return m, handOff(reportMsg{msg.report})

@@ -55,7 +55,7 @@ func (m envStep) view() string {
 	if set := m.c.journey.settings.describe(); set != "" {
 		b.WriteString(wrap("Advanced: "+termsafe.Line(set), w) + "\n")
 	}
-	b.WriteString(s.Subtle.Render(wrap("a: Advanced — base URL, CA file, resolver, egress server, calling IP, proxy, timeout.", w)) + "\n")
+	b.WriteString(s.Subtle.Render(wrap("a: Advanced — base URL, CA file, resolver, egress server or URL, calling IP, proxy, timeout.", w)) + "\n")
 	return b.String()
 }
 

@@ -26,6 +26,7 @@ var advancedFlags = map[string]string{
 	"--ca-file":       "CA file",
 	"--resolver":      "resolver",
 	"--egress-server": "egress server",
+	"--egress-url":    "egress URL",
 	"--egress-ip":     "calling IP",
 	"--proxy":         "proxy",
 	"--timeout":       "timeout",

@@ -38,7 +38,9 @@ func goldenCases(t testing.TB) []goldenCase {
 		{"welcome", func(m *Model) {}},
 		{"help", func(m *Model) { press(m, "?") }},
 		{"environment", func(m *Model) { press(m, "enter", "down") }},
-		{"advanced", func(m *Model) { press(m, "enter", "a", "tab", "tab", "tab", "tab", "tab", "socks5://proxy.corp:1080") }},
+		{"advanced", func(m *Model) {
+			press(m, "enter", "a", "tab", "tab", "tab", "tab", "tab", "tab", "socks5://proxy.corp:1080")
+		}},
 		{"current_cert", func(m *Model) { press(m, "down", "enter", "enter") }},
 		{"form", func(m *Model) { press(m, "enter", "enter") }},
 		{"form_renewal", func(m *Model) {

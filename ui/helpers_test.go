@@ -121,14 +121,18 @@ func emulatorBackend(t *testing.T, scenario, style string) Backend {
 	}
 	env, _ := checks.ResolveEnvironment("staging", emu.BaseURL)
 	env.Name = "emulator"
-	return Backend{
+	b := Backend{
 		Demo: true, Scenario: emu.Scenario().Name, Environments: []checks.Environment{env},
-		Base:     checks.Options{CAFile: files.CA, Resolver: emu.DNSAddr, EgressServers: []string{emu.DNSAddr}, Timeout: 2 * time.Second},
+		Base:     checks.Options{CAFile: files.CA, Resolver: emu.DNSAddr, EgressServers: []string{emu.DNSAddr}, Timeout: 2 * time.Second, Proxy: checks.ProxyDirect},
 		Dir:      dir,
 		CertPath: files.Cert, KeyPath: files.Key,
 		APIKey: checks.NewAPIKey(emu.APIKey()), APIKeySource: "the emulator",
 		Sign: func(_ context.Context, csrPEM []byte) ([]byte, error) { return emu.SignCSR(csrPEM) },
 	}
+	if emu.Scenario().Proxy {
+		b.Base.Proxy, b.Base.EgressURLs = emu.ProxyURL, []string{emu.WhoAmIURL}
+	}
+	return b
 }
 
 // press sends keys: names such as "enter", "esc", "tab", "down", "up",

@@ -45,6 +45,7 @@ type settings struct {
 	CAFile        string
 	Resolver      string
 	EgressServers []string
+	EgressURLs    []string
 	EgressIPs     []netip.Addr
 	Proxy         string // "", checks.ProxyDirect or a URL (checks.ParseProxy)
 	Timeout       time.Duration
@@ -54,13 +55,13 @@ type settings struct {
 func settingsFrom(o checks.Options) settings {
 	return settings{
 		CAFile: o.CAFile, Resolver: o.Resolver, Proxy: o.Proxy, Timeout: o.Timeout,
-		EgressServers: slices.Clone(o.EgressServers), EgressIPs: slices.Clone(o.EgressIPs),
+		EgressServers: slices.Clone(o.EgressServers), EgressURLs: slices.Clone(o.EgressURLs), EgressIPs: slices.Clone(o.EgressIPs),
 	}
 }
 
 func (s settings) apply(o checks.Options) checks.Options {
 	o.CAFile, o.Resolver, o.Proxy, o.Timeout = s.CAFile, s.Resolver, s.Proxy, s.Timeout
-	o.EgressServers, o.EgressIPs = slices.Clone(s.EgressServers), slices.Clone(s.EgressIPs)
+	o.EgressServers, o.EgressURLs, o.EgressIPs = slices.Clone(s.EgressServers), slices.Clone(s.EgressURLs), slices.Clone(s.EgressIPs)
 	return o
 }
 
