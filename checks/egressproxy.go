@@ -123,14 +123,10 @@ func (s *session) whoAmIThrough(ctx context.Context, p *proxyTunnel, raw string)
 		return netip.Addr{}, fmt.Errorf("the proxy did not tunnel to it: %s", oneLine(describeTunnelFailure(o), 120))
 	}
 	defer conn.Close()
-	roots, err := s.serverRoots()
-	if err != nil {
-		return netip.Addr{}, err
-	}
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) })
 	defer stop()
 	conn.SetDeadline(time.Now().Add(timeout))
-	tc := tls.Client(conn, &tls.Config{ServerName: o.Host, RootCAs: roots, MinVersion: tls.VersionTLS12})
+	tc := tls.Client(conn, s.serverTrust().tlsConfig(o.Host, nil))
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
 	req.Header.Set("User-Agent", "axysdoctor")
 	req.Close = true

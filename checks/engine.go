@@ -18,7 +18,7 @@ func plan() []step {
 	return []step{
 		{id: IDKeyFile, title: "Private key file", run: checkKeyFile},
 		{id: IDCertChain, title: "Certificate and chain", after: []string{IDTLSHandshake}, run: checkCertChain},
-		{id: IDCertKeypair, title: "Key matches certificate", after: []string{IDKeyFile}, run: checkKeypairStep},
+		{id: IDCertKeypair, title: "Key matches certificate", run: checkKeypairStep},
 		{id: IDCertValidity, title: "Validity dates", run: withLeaf(checkValidity)},
 		{id: IDCertSubject, title: "Subject: tenant and programs", run: withLeaf(checkSubject)},
 		{id: IDCertSANs, title: "Subject alternative names", run: withLeaf(checkSANs)},
@@ -121,7 +121,8 @@ func Diagnose(ctx context.Context, opts Options, mat *Material, deps Deps, onEve
 	}
 	runCtx, cancel := context.WithTimeout(ctx, opts.runBudget())
 	defer cancel()
-	s := &session{parent: ctx, opts: opts, mat: mat, deps: deps, results: map[string]Result{}, dns: newBudgetDNS(deps.dns())}
+	s := &session{parent: ctx, opts: opts, mat: mat, deps: deps, results: map[string]Result{}, dns: newBudgetDNS(deps.dns()), trust: newServerTrust(opts.CAFile)}
+	s.trust.prewarm()
 	start := deps.now()
 	rep := Report{StartedAt: start, Environment: opts.Environment, Inputs: inputsOf(opts)}
 	emit := redacting(opts.APIKey, onEvent)

@@ -67,9 +67,9 @@ type gatewayObservation struct {
 	// FirstBytes are the first bytes the server sent, for naming a
 	// non-TLS service on the port.
 	FirstBytes []byte
-	// Roots verified the server's certificate; kept to tell a wrong name
+	// Trust verified the server's certificate; kept to tell a wrong name
 	// on a trusted certificate from an untrusted issuer.
-	Roots *x509.CertPool
+	Trust *serverTrust
 	// Leaf is the client certificate we offered, if any.
 	Leaf *x509.Certificate
 
@@ -112,11 +112,6 @@ func observeGateway(ctx context.Context, s *session) *gatewayObservation {
 	if obs.Port == "" {
 		obs.Port = "443"
 	}
-	// The system roots take milliseconds to parse: load them while the
-	// network is busy.
-	roots := make(chan rootsResult, 1)
-	go func() { p, err := s.serverRoots(); roots <- rootsResult{p, err} }()
-
 	proxy, err := chooseProxy(s.opts, s.deps.getenv, u)
 	if err != nil {
 		obs.ConnectErr = err
@@ -136,23 +131,13 @@ func observeGateway(ctx context.Context, s *session) *gatewayObservation {
 		return obs
 	}
 	defer conn.Close()
-	rr := <-roots
-	if rr.err != nil {
-		obs.HandshakeErr = rr.err
-		return obs
-	}
-	obs.Roots = rr.pool
-	tconn := obs.handshake(ctx, s, conn, rr.pool, timeout)
+	obs.Trust = s.serverTrust()
+	tconn := obs.handshake(ctx, s, conn, timeout)
 	if tconn == nil {
 		return obs
 	}
 	obs.exchange(ctx, s, tconn, u, timeout)
 	return obs
-}
-
-type rootsResult struct {
-	pool *x509.CertPool
-	err  error
 }
 
 func (obs *gatewayObservation) resolve(ctx context.Context, s *session, timeout time.Duration) bool {
@@ -283,9 +268,9 @@ func firstDialError(d []dialAttempt) error {
 	return best
 }
 
-func (obs *gatewayObservation) handshake(ctx context.Context, s *session, conn net.Conn, roots *x509.CertPool, timeout time.Duration) *tls.Conn {
+func (obs *gatewayObservation) handshake(ctx context.Context, s *session, conn net.Conn, timeout time.Duration) *tls.Conn {
 	counted := &countingConn{Conn: conn}
-	tconn := tls.Client(counted, s.tlsConfig(obs, roots))
+	tconn := tls.Client(counted, s.tlsConfig(obs))
 	hctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := time.Now()
@@ -297,15 +282,10 @@ func (obs *gatewayObservation) handshake(ctx context.Context, s *session, conn n
 			err = fmt.Errorf("no handshake within %s: %w", timeout, os.ErrDeadlineExceeded)
 		}
 		obs.HandshakeErr = err
-		var ve *tls.CertificateVerificationError
-		if errors.As(err, &ve) {
-			obs.ServerChain = ve.UnverifiedCertificates
-		}
 		return nil
 	}
 	st := tconn.ConnectionState()
 	obs.State = &st
-	obs.ServerChain = st.PeerCertificates
 	return tconn
 }
 
@@ -320,38 +300,19 @@ type countingConn struct {
 
 func (c *countingConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
-	if n > 0 && len(c.first) < 16 {
-		c.first = append(c.first, p[:min(n, 16-len(c.first))]...)
+	if n > 0 && len(c.first) < 64 {
+		c.first = append(c.first, p[:min(n, 64-len(c.first))]...)
 	}
 	c.read += int64(n)
 	return n, err
 }
 
-// serverRoots is the pool the gateway's certificate is verified with: the
-// system's roots plus --ca-file.
-func (s *session) serverRoots() (*x509.CertPool, error) {
-	roots, err := x509.SystemCertPool()
-	if err != nil || roots == nil {
-		roots = x509.NewCertPool()
-	}
-	if s.opts.CAFile != "" {
-		pemBytes, err := os.ReadFile(s.opts.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("--ca-file: %w", err)
-		}
-		if !roots.AppendCertsFromPEM(pemBytes) {
-			return nil, fmt.Errorf("--ca-file %s holds no PEM certificate", s.opts.CAFile)
-		}
-	}
-	return roots, nil
-}
-
 // tlsConfig builds the client configuration: TLS 1.2 at least, full
-// verification against roots, and a GetClientCertificate that records what
+// verification (serverTrust), and a GetClientCertificate that records what
 // the server asked for and sends our certificate regardless, so the
 // server's real verdict comes back (with Config.Certificates Go would
 // silently send nothing when our issuer is not on the server's list).
-func (s *session) tlsConfig(obs *gatewayObservation, roots *x509.CertPool) *tls.Config {
+func (s *session) tlsConfig(obs *gatewayObservation) *tls.Config {
 	var chain [][]byte
 	var leaf *x509.Certificate
 	if s.mat != nil && s.mat.Leaf != nil && s.mat.Key != nil {
@@ -363,23 +324,20 @@ func (s *session) tlsConfig(obs *gatewayObservation, roots *x509.CertPool) *tls.
 			}
 		}
 	}
-	return &tls.Config{
-		ServerName: obs.Host,
-		RootCAs:    roots,
-		MinVersion: tls.VersionTLS12,
-		NextProtos: []string{"http/1.1"},
-		GetClientCertificate: func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
-			obs.CertRequested = true
-			obs.AcceptableCAs = slices.Clone(cri.AcceptableCAs)
-			if leaf == nil {
-				return &tls.Certificate{}, nil
-			}
-			kp := &tls.Certificate{Certificate: chain, PrivateKey: s.mat.Key, Leaf: leaf}
-			obs.Supports = cri.SupportsCertificate(kp)
-			obs.SentChain = len(chain)
-			return kp, nil
-		},
+	cfg := obs.Trust.tlsConfig(obs.Host, func(chain []*x509.Certificate) { obs.ServerChain = chain })
+	cfg.NextProtos = []string{"http/1.1"}
+	cfg.GetClientCertificate = func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		obs.CertRequested = true
+		obs.AcceptableCAs = slices.Clone(cri.AcceptableCAs)
+		if leaf == nil {
+			return &tls.Certificate{}, nil
+		}
+		kp := &tls.Certificate{Certificate: chain, PrivateKey: s.mat.Key, Leaf: leaf}
+		obs.Supports = cri.SupportsCertificate(kp)
+		obs.SentChain = len(chain)
+		return kp, nil
 	}
+	return cfg
 }
 
 // exchange sends GET probe with X-API-Key over the inspected connection and

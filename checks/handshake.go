@@ -169,8 +169,15 @@ func judgeTLS(r Result, obs *gatewayObservation, mat *Material, now time.Time) R
 			r.Fix = "Check the base URL and anything on the path (a load balancer without a healthy backend does this)."
 			return r
 		}
+		var op *net.OpError
+		if !errors.As(obs.ExchangeErr, &op) {
+			// Bytes came back, just not valid HTTP: the TLS layer did its
+			// part, and the answer is api.probe's to judge.
+			r.Summary = fmt.Sprintf("%s with %s; the server answered after the handshake (no refusal at the TLS level), but not with valid HTTP (see api.probe)", tlsVersion(st.Version), obs.Host)
+			return r
+		}
 		r.Status = Fail
-		r.Row = docs.RowUnexpectedResponse
+		r.Row = docs.RowNetworkPath
 		r.Summary = "the connection failed after the handshake: " + obs.ExchangeErr.Error()
 		r.Fix = "Run again; if it persists, compare with `openssl s_client -connect HOST:443 -cert CERT -key KEY`."
 		return r
@@ -300,15 +307,7 @@ func wrongServerName(r Result, obs *gatewayObservation, host x509.HostnameError)
 	c := host.Certificate
 	issuer := csr.FormatName(c.RawIssuer)
 	r.add("server certificate", "%s, issued by %s", describeServerCert(c), issuer)
-	trusted := false
-	if obs.Roots != nil {
-		inter := x509.NewCertPool()
-		for _, x := range obs.ServerChain[min(1, len(obs.ServerChain)):] {
-			inter.AddCert(x)
-		}
-		_, err := c.Verify(x509.VerifyOptions{Roots: obs.Roots, Intermediates: inter})
-		trusted = err == nil
-	}
+	trusted := obs.Trust != nil && len(obs.ServerChain) > 0 && obs.Trust.trusted(obs.ServerChain)
 	if trusted {
 		r.Summary = fmt.Sprintf("the server's certificate is for %s, not %s (issued by %s, which this machine trusts): likely a wrong base URL, or another service on that address", certNames(c), obs.Host, issuer)
 		r.Fix = "Use the documented base URL (staging.api.axyscards.com or production.api.axyscards.com); if you set --base-url, check its host."
@@ -504,8 +503,11 @@ func describeBytes(b []byte) string {
 			printable = false
 		}
 	}
+	if i := bytes.IndexAny(b, "\r\n"); i > 0 {
+		b = b[:i]
+	}
 	if printable {
-		s := oneLine(string(b), 40)
+		s := oneLine(string(b), 60)
 		if strings.HasPrefix(s, "HTTP/") {
 			return fmt.Sprintf("%q (plain HTTP, not HTTPS)", s)
 		}

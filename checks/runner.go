@@ -214,6 +214,19 @@ type session struct {
 	gateway     *gatewayObservation
 	// dns is the run's bounded exchanger (newBudgetDNS over deps.DNS).
 	dns DNSExchanger
+	// trust verifies the gateway's certificate (serverTrust).
+	trustOnce sync.Once
+	trust     *serverTrust
+}
+
+// serverTrust is the run's verifier of server certificates.
+func (s *session) serverTrust() *serverTrust {
+	s.trustOnce.Do(func() {
+		if s.trust == nil {
+			s.trust = newServerTrust(s.opts.CAFile)
+		}
+	})
+	return s.trust
 }
 
 // resolverDNS is the exchanger every lookup of the run goes through.
