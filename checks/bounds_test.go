@@ -3,6 +3,7 @@ package checks
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/netip"
 	"runtime"
 	"strings"
@@ -83,5 +84,67 @@ func TestDNSWorkIsBounded(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	if grew := int64(after.HeapAlloc) - int64(before.HeapAlloc); grew > 100<<20 {
 		t.Errorf("the heap grew by %d MB", grew>>20)
+	}
+}
+
+// slowChainDNS answers every question, just before the per-query timeout,
+// with a CNAME to a new name: an endless, slow chain.
+type slowChainDNS struct{ delay time.Duration }
+
+func (d slowChainDNS) Exchange(ctx context.Context, m *dns.Msg, _, _ string, _ time.Duration) (*dns.Msg, error) {
+	t := time.NewTimer(d.delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	r := new(dns.Msg)
+	r.SetReply(m)
+	q := m.Question[0]
+	r.Answer = append(r.Answer, &dns.CNAME{Hdr: dns.RR_Header{Name: q.Name, Rrtype: dns.TypeCNAME, Class: dns.ClassINET, Ttl: 1}, Target: "x" + q.Name})
+	return r, nil
+}
+
+// TestWholeRunDeadline: with DNS that answers every query just inside the
+// timeout with yet another CNAME, and a gateway that trickles its answer,
+// the whole diagnosis still ends within 3 × --timeout plus a second, and
+// what was cut off says so instead of reporting a missing record.
+func TestWholeRunDeadline(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	p := newGatewayPKI(t)
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	base := tlsGateway(t, p, mtls(p, 0), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-r.Context().Done():
+				return
+			case <-time.After(timeout / 2): // a byte per half timeout, for ever
+			}
+			if _, err := w.Write([]byte(" ")); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+		}
+	}))
+	env := Environment{Name: "test", BaseURL: base, ProbeURL: base + "/cardholders?limit=1"}
+	opts := Options{Environment: env, CAFile: p.caFile, Timeout: timeout, Resolver: "127.0.0.1:53",
+		EgressIPs: []netip.Addr{netip.MustParseAddr("203.0.113.10")}, Proxy: ProxyDirect, APIKey: NewAPIKey(faultKey)}
+	start := time.Now()
+	rep := Diagnose(context.Background(), opts, p.material(p.client), Deps{DNS: slowChainDNS{timeout - 20*time.Millisecond}}, nil)
+	if took := time.Since(start); took > 3*timeout+time.Second {
+		t.Fatalf("the run took %s, more than 3 × %s + 1s", took, timeout)
+	}
+	fc, _ := rep.Result(IDDNSFCrDNS)
+	if fc.Status != Fail || !strings.HasPrefix(fc.Summary, "cut off: the run's deadline") {
+		t.Errorf("dns.fcrdns: %s %q", fc.Status, fc.Summary)
+	}
+	if strings.Contains(fc.Summary, "NXDOMAIN") || strings.Contains(fc.Summary, "no PTR") {
+		t.Errorf("a cut-off lookup reported as a missing record: %q", fc.Summary)
 	}
 }
