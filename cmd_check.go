@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -172,23 +171,13 @@ func checkOptions(e env, f checkFlags) (checks.Options, checks.Passwords, error)
 	return o, pw, nil
 }
 
-// hostPort validates HOST:PORT, adding port 53 when it is missing.
+// hostPort validates HOST:PORT (checks.ParseHostPort) for flag.
 func hostPort(s, flag string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", nil
-	}
-	host, port, err := net.SplitHostPort(s)
+	hp, err := checks.ParseHostPort(s)
 	if err != nil {
-		if _, perr := netip.ParseAddr(strings.Trim(s, "[]")); perr == nil || !strings.Contains(s, ":") {
-			return net.JoinHostPort(strings.Trim(s, "[]"), "53"), nil
-		}
-		return "", usageErr("%s %q: give HOST:PORT, such as 127.0.0.1:53", flag, s)
+		return "", usageErr("%s %v", flag, err)
 	}
-	if host == "" || port == "" {
-		return "", usageErr("%s %q: give HOST:PORT, such as 127.0.0.1:53", flag, s)
-	}
-	return s, nil
+	return hp, nil
 }
 
 func runCheck(ctx context.Context, e env, f checkFlags) error {

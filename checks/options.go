@@ -1,7 +1,10 @@
 package checks
 
 import (
+	"fmt"
+	"net"
 	"net/netip"
+	"strings"
 	"time"
 )
 
@@ -59,4 +62,24 @@ func (o Options) timeout() time.Duration {
 // the run ends by then.
 func (o Options) runBudget() time.Duration {
 	return 3 * o.timeout()
+}
+
+// ParseHostPort validates a DNS server address as --resolver and
+// --egress-server take it: HOST:PORT, or a bare address (port 53 added).
+func ParseHostPort(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		if _, perr := netip.ParseAddr(strings.Trim(s, "[]")); perr == nil || !strings.Contains(s, ":") {
+			return net.JoinHostPort(strings.Trim(s, "[]"), "53"), nil
+		}
+		return "", fmt.Errorf("%q: give HOST:PORT, such as 127.0.0.1:53", s)
+	}
+	if host == "" || port == "" {
+		return "", fmt.Errorf("%q: give HOST:PORT, such as 127.0.0.1:53", s)
+	}
+	return s, nil
 }

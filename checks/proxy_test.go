@@ -60,38 +60,25 @@ func TestChooseProxyAsCurlDoes(t *testing.T) {
 // real target.
 func fakeProxy(t *testing.T, answer string) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				req, err := http.ReadRequest(bufio.NewReader(c))
-				if err != nil {
-					return
-				}
-				io.WriteString(c, answer)
-				if !strings.HasPrefix(answer, "HTTP/1.1 200") {
-					return
-				}
-				up, err := net.Dial("tcp", req.Host)
-				if err != nil {
-					return
-				}
-				defer up.Close()
-				go io.Copy(up, c)
-				io.Copy(c, up)
-			}()
+	base := rawServer(t, func(c net.Conn) {
+		defer c.Close()
+		req, err := http.ReadRequest(bufio.NewReader(c))
+		if err != nil {
+			return
 		}
-	}()
-	return "http://" + ln.Addr().String()
+		io.WriteString(c, answer)
+		if !strings.HasPrefix(answer, "HTTP/1.1 200") {
+			return
+		}
+		up, err := net.Dial("tcp", req.Host)
+		if err != nil {
+			return
+		}
+		defer up.Close()
+		go io.Copy(up, c)
+		io.Copy(c, up)
+	})
+	return "http://" + strings.TrimSuffix(strings.TrimPrefix(base, "https://"), "/v2")
 }
 
 // TestProxyTunnelOutcomes: a working tunnel passes and names the proxy; a

@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
-	"net"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -110,9 +108,9 @@ func (m *advancedStep) fill(s settings) {
 func (m advancedStep) settings() settings {
 	v := func(i int) string { return m.list.fields[i].value() }
 	s := settings{BaseURL: v(advBaseURL), CAFile: v(advCAFile)}
-	s.Resolver, _ = hostPort(v(advResolver))
+	s.Resolver, _ = checks.ParseHostPort(v(advResolver))
 	for _, e := range splitList(v(advEgressServer)) {
-		hp, _ := hostPort(e)
+		hp, _ := checks.ParseHostPort(e)
 		s.EgressServers = append(s.EgressServers, hp)
 	}
 	for _, e := range splitList(v(advEgressURL)) {
@@ -173,7 +171,7 @@ func validateBaseURL(s string) error {
 }
 
 func validateHostPort(s string) error {
-	_, err := hostPort(s)
+	_, err := checks.ParseHostPort(s)
 	return err
 }
 
@@ -208,22 +206,3 @@ func validateTimeout(s string) error {
 	return nil
 }
 
-// hostPort validates HOST:PORT as `check` does, adding port 53 when it is
-// missing.
-func hostPort(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", nil
-	}
-	host, port, err := net.SplitHostPort(s)
-	if err != nil {
-		if _, perr := netip.ParseAddr(strings.Trim(s, "[]")); perr == nil || !strings.Contains(s, ":") {
-			return net.JoinHostPort(strings.Trim(s, "[]"), "53"), nil
-		}
-		return "", fmt.Errorf("%q: give HOST:PORT, such as 127.0.0.1:53", s)
-	}
-	if host == "" || port == "" {
-		return "", errors.New("give HOST:PORT, such as 127.0.0.1:53")
-	}
-	return s, nil
-}
