@@ -151,7 +151,7 @@ func writeDetail(tw *textWriter, r checks.Result, st Styles, indent string, with
 				src = "axysdoctor's own row"
 			}
 			tw.para(indent+st.Title.Render("row:")+" ", indent+"     ", fmt.Sprintf("%s (%s): %s — likely cause: %s", row.ID, src, row.Symptom, row.Cause), nil)
-			tw.para(indent+"     ", indent+"     ", "see "+row.URL, nil)
+			tw.b.WriteString(indent + "     see " + row.URL + "\n") // never broken: it must stay clickable
 		}
 	}
 }
