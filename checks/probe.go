@@ -113,6 +113,13 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 			r.Row = docs.RowUnexpectedResponse
 			r.Summary = fmt.Sprintf("HTTP 200 with envelope status %q", quote(status, 40))
 			r.Fix = "Read the envelope's message; report it to Axys if unclear."
+		case !obs.CertRequested:
+			// Whatever answered never asked for the certificate, so it
+			// checked nothing of it: not the platform's verdict.
+			r.Status = Fail
+			r.Row = docs.RowTLSInterception
+			r.Summary = "HTTP 200 with the API's envelope, but from a server that never asked for the client certificate: the certificate was not checked, so this is not the platform's verdict on the credentials"
+			r.Fix = "Call the Axys gateway directly (see tls.handshake); only a 200 over mutual TLS confirms the certificate, the calling IP and the key together."
 		default:
 			r.Summary = "HTTP 200: certificate, calling IP and API key all accepted"
 			if total, ok := envelopeTotal(obs.Body); ok && total == 0 {
