@@ -69,6 +69,12 @@ func judgeHandshake(obs *gatewayObservation, mat *Material, now time.Time) Resul
 		return r
 	}
 	addDialEvidence(&r, obs)
+	if obs.ConnectErr != nil && isClosed(obs.ConnectErr) {
+		// The server accepted the connection and ended it so fast that
+		// connect(2) itself reported it (EPIPE or ECONNRESET): TCP got
+		// through; no TLS server answered.
+		return closedBeforeHello(r, obs)
+	}
 	if obs.ConnectErr != nil {
 		r.Status = Fail
 		r.Row = docs.RowNetworkPath
@@ -285,7 +291,7 @@ func closedBeforeHello(r Result, obs *gatewayObservation) Result {
 	r.Status = Fail
 	r.Row = docs.RowNetworkPath
 	how := "closed"
-	if errors.Is(obs.HandshakeErr, syscall.ECONNRESET) {
+	if errors.Is(obs.HandshakeErr, syscall.ECONNRESET) || errors.Is(obs.ConnectErr, syscall.ECONNRESET) {
 		how = "reset"
 	}
 	if obs.Proxy != nil {
