@@ -48,6 +48,12 @@ func TestOpenSSLStrictPeer(t *testing.T) {
 				if strings.Contains(hs.Summary+hs.Fix, "other environment") {
 					t.Errorf("an issuer named in no environment is called the other environment: %q / %q", hs.Summary, hs.Fix)
 				}
+				// Nor a missing intermediate: a tenant's own root is another
+				// PKI, and there is nothing to append.
+				if strings.Contains(hs.Summary+hs.Fix, "intermediate") {
+					t.Errorf("a leaf from another organisation's root is told to append an intermediate: %q / %q", hs.Summary, hs.Fix)
+				}
+				wantOnly(t, r, "tls.handshake")
 			})
 
 			t.Run("expired", func(t *testing.T) {

@@ -5,11 +5,14 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -441,7 +444,43 @@ func missingIntermediate(mat *Material, acceptable [][]byte) (bool, *x509.Certif
 			return false, top
 		}
 	}
-	return true, top
+	// An intermediate is missing only if one could link the issuer to a
+	// CA the gateway accepts: against openssl s_server, a leaf from a
+	// tenant's own corporate root was told to "append the intermediate".
+	return samePKI(top.RawIssuer, acceptable), top
+}
+
+// samePKI reports whether issuer could sit under one of the acceptable
+// CAs: it shares an organisation (O) with one of them, or the names carry
+// no organisation to tell either way. A different organisation is a
+// different PKI, not a missing link.
+func samePKI(issuer []byte, acceptable [][]byte) bool {
+	ours := orgsOf(issuer)
+	if len(ours) == 0 {
+		return true
+	}
+	told := false
+	for _, ca := range acceptable {
+		theirs := orgsOf(ca)
+		told = told || len(theirs) > 0
+		for _, o := range theirs {
+			if slices.ContainsFunc(ours, func(x string) bool { return strings.EqualFold(strings.TrimSpace(x), strings.TrimSpace(o)) }) {
+				return true
+			}
+		}
+	}
+	return !told
+}
+
+// orgsOf is the O values of a DER-encoded distinguished name.
+func orgsOf(der []byte) []string {
+	var seq pkix.RDNSequence
+	if rest, err := asn1.Unmarshal(der, &seq); err != nil || len(rest) > 0 {
+		return nil
+	}
+	var n pkix.Name
+	n.FillFromRDNSequence(&seq)
+	return n.Organization
 }
 
 // otherEnvironment: our issuer names one Axys environment and the gateway's

@@ -1,6 +1,12 @@
 package checks
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
 	"net"
 	"net/netip"
 	"net/url"
@@ -68,6 +74,68 @@ func TestProxyAnswersToCONNECT(t *testing.T) {
 			}
 			if strings.Contains(r.Summary+r.Fix, "wrong") {
 				t.Errorf("the password shows: %q / %q", r.Summary, r.Fix)
+			}
+		})
+	}
+}
+
+// TestMissingIntermediateNeedsTheSamePKI: a leaf whose issuer is neither
+// in the file nor accepted by the gateway lacks an intermediate only when
+// that issuer could sit under an accepted CA. Against openssl s_server, a
+// leaf from a tenant's own corporate root was told to "append the
+// intermediate", which does not exist.
+func TestMissingIntermediateNeedsTheSamePKI(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	serial := int64(1)
+	mk := func(subject pkix.Name, isCA bool, parent *x509.Certificate) *x509.Certificate {
+		serial++
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: subject, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour),
+			IsCA: isCA, BasicConstraintsValid: true, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
+		if parent == nil {
+			parent = tmpl
+		}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	axysRoot := mk(pkix.Name{Organization: []string{"Axys"}, CommonName: "Axys Client Root"}, true, nil)
+	axysIssuing := mk(pkix.Name{Organization: []string{"Axys"}, CommonName: "Axys Issuing CA 1"}, true, axysRoot)
+	corporate := mk(pkix.Name{Organization: []string{"Acme Corporate IT"}, CommonName: "Acme Corporate Root CA"}, true, nil)
+	anonymous := mk(pkix.Name{CommonName: "Issuing CA without an O"}, true, nil)
+	leafSubject := pkix.Name{Organization: []string{"Acme"}, OrganizationalUnit: []string{"Cards"}, CommonName: "api.acme.example"}
+	cases := []struct {
+		name    string
+		issuer  *x509.Certificate
+		missing bool
+		want    string
+	}{
+		{"an intermediate of the accepted root's organisation", axysIssuing, true, "most likely an intermediate CA certificate is missing"},
+		{"a corporate root", corporate, false, "not a certificate Axys issued for this gateway"},
+		{"an issuer without an O cannot be told apart", anonymous, true, "most likely an intermediate CA certificate is missing"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			mat := &Material{Leaf: mk(leafSubject, false, c.issuer)}
+			acceptable := [][]byte{axysRoot.RawSubject}
+			if missing, _ := missingIntermediate(mat, acceptable); missing != c.missing {
+				t.Errorf("missingIntermediate = %v, want %v", missing, c.missing)
+			}
+			causes, fix := likelyCauses(&gatewayObservation{CertRequested: true, AcceptableCAs: acceptable, SentChain: 1}, mat, now)
+			if got := strings.Join(causes, "; "); !strings.Contains(got, c.want) {
+				t.Errorf("likely causes %q lack %q", got, c.want)
+			}
+			if strings.Contains(fix, "Append the intermediate") != c.missing {
+				t.Errorf("fix %q", fix)
 			}
 		})
 	}
