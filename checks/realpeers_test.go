@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -138,5 +139,24 @@ func TestMissingIntermediateNeedsTheSamePKI(t *testing.T) {
 				t.Errorf("fix %q", fix)
 			}
 		})
+	}
+}
+
+// TestExpiredMinutesAgo: found with a certificate that expired five
+// minutes before the run, accepted by a gateway whose clock is behind:
+// "expired on …, 1 days ago; the gateway refuses it", which was wrong
+// twice — it expired minutes ago, and the gateway had just accepted it.
+func TestExpiredMinutesAgo(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		expired time.Duration
+		want    string
+	}{{5 * time.Minute, "5 minutes ago"}, {20 * time.Second, "1 minute ago"}, {5 * time.Hour, "5 hours ago"}, {72 * time.Hour, "3 days ago"}} {
+		leaf := &x509.Certificate{NotBefore: now.Add(-90 * 24 * time.Hour), NotAfter: now.Add(-c.expired)}
+		s := &session{mat: &Material{Leaf: leaf}, deps: Deps{Now: func() time.Time { return now }}}
+		r := checkValidity(context.Background(), s)
+		if r.Status != Fail || !strings.Contains(r.Summary, c.want+" by this machine's clock") || strings.Contains(r.Summary, "refuses") {
+			t.Errorf("expired %s ago: %s %q, want %q", c.expired, r.Status, r.Summary, c.want)
+		}
 	}
 }
