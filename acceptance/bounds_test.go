@@ -10,17 +10,67 @@ import (
 	"time"
 )
 
-// trickler is a TLS gateway (socat, with the client certificate required)
-// whose answer never ends: the status line, then a header one byte every
-// half second, for ever.
-func trickler(t *testing.T) int {
+// tlsGateway is a TLS gateway played by socat, which requires the client
+// certificate and then runs body, a shell script, as the HTTP side.
+func tlsGateway(t *testing.T, body string) int {
 	t.Helper()
 	port := mustPort(t)
 	d := fx.dir
 	socat(t, fmt.Sprintf("OPENSSL-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork,cert=%s,key=%s,cafile=%s,verify=1",
-		port, filepath.Join(d, "server.pem"), filepath.Join(d, "server.key"), fx.stagingCA),
-		script(t, `printf 'HTTP/1.1 200 OK\r\nX-Trickle: '; while printf a; do sleep 0.5; done`))
+		port, filepath.Join(d, "server.pem"), filepath.Join(d, "server.key"), fx.stagingCA), script(t, body))
 	return port
+}
+
+// trickler is a gateway whose answer never ends: the status line, then a
+// header one byte every half second, for ever.
+func trickler(t *testing.T) int {
+	t.Helper()
+	return tlsGateway(t, `printf 'HTTP/1.1 200 OK\r\nX-Trickle: '; while printf a; do sleep 0.5; done`)
+}
+
+// TestFloodingHead: a gateway that sends headers as fast as it can, for
+// ever. At most 64 KiB of head is read; the answer is judged as not the
+// API's, at once, not after the timeout.
+func TestFloodingHead(t *testing.T) {
+	port := tlsGateway(t, `printf 'HTTP/1.1 200 OK\r\n'; while printf 'X-Flood: %0200d\r\n' 0; do :; done`)
+	r := checkEnv(t, programKey, nil, append(gateway(port, fx.dnsGood, fx.clientCert), "--timeout", "5s")...)
+	logSummaries(t, r.report)
+	wantRoot(t, r.report, "api.probe", "unexpected-response")
+	if _, _, s := r.check(t, "api.probe"); !strings.Contains(s, "the answer's head (status line and headers) went past 64 KB without ending") {
+		t.Errorf("api.probe %q", s)
+	}
+	if r.took > 4*time.Second {
+		t.Errorf("the run took %s: a flood is cut at 64 KiB, not by the 5s timeout", r.took)
+	}
+}
+
+// TestManyPTRNames: dnsmasq answers 40 long PTR names for the calling
+// address — too many for UDP, so the answer comes back truncated and again
+// over TCP. At most 8 names are followed forward, and the evidence says
+// how many records were left out.
+func TestManyPTRNames(t *testing.T) {
+	args := []string{"--host-record=api.acmecards.example,127.0.0.1"}
+	for i := range 40 {
+		args = append(args, fmt.Sprintf("--ptr-record=1.0.0.127.in-addr.arpa,host-%02d.%s.example", i, strings.Repeat("long-label", 5)))
+	}
+	resolver := dnsmasqFor(t, args...)
+	r := checkEnv(t, programKey, nil, gateway(fx.gatewayPort, resolver, fx.clientCert)...)
+	logSummaries(t, r.report)
+	fc := r.get(t, "dns.fcrdns")
+	ev := fc.evidenceText()
+	t.Logf("dns.fcrdns evidence:\n%s", ev)
+	// All 40 arrived (over TCP), 16 are taken, 8 followed.
+	if !strings.Contains(ev, "and 24 more records, not used") {
+		t.Errorf("dns.fcrdns evidence does not say which PTR records were left out:\n%s", ev)
+	}
+	if n := strings.Count(ev, "forward host-"); n != 8 {
+		t.Errorf("%d PTR names looked up forward, want 8", n)
+	}
+	// The gateway answered 200, so whatever the PTR flood makes of FCrDNS
+	// here is at most a warning.
+	if fc.Status == "fail" || r.code != 0 {
+		t.Errorf("dns.fcrdns %s, exit %d", fc.Status, r.code)
+	}
 }
 
 // TestTricklingGateway: the handshake completes, then the answer trickles
