@@ -53,9 +53,11 @@ func TestEveryFileInputRefusesSpecialFiles(t *testing.T) {
 		"check --p12":          func(p string) []string { return []string{"check", "--base-url", "https://127.0.0.1:1/v2", "--p12", p} },
 		"check --ca-file":      func(p string) []string { return append(check, "--ca-file", p) },
 		"check --api-key-file": func(p string) []string { return append(check, "--api-key-file", p) },
-		"csr --from-cert":      func(p string) []string { return []string{"csr", "--from-cert", p, "--key-out", out + ".key", "--csr-out", out + ".csr"} },
-		"inspect FILE":         func(p string) []string { return []string{"inspect", p} },
-		"inspect --key":        func(p string) []string { return []string{"inspect", "--key", p, cert} },
+		"csr --from-cert": func(p string) []string {
+			return []string{"csr", "--from-cert", p, "--key-out", out + ".key", "--csr-out", out + ".csr"}
+		},
+		"inspect FILE":  func(p string) []string { return []string{"inspect", p} },
+		"inspect --key": func(p string) []string { return []string{"inspect", "--key", p, cert} },
 	}
 	for what, path := range specialFiles(t) {
 		for input, args := range inputs {
