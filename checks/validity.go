@@ -40,7 +40,7 @@ func checkValidity(_ context.Context, s *session) Result {
 	case now.After(c.NotAfter):
 		r.Status = Fail
 		r.Row = docs.RowTLSHandshake
-		r.Summary = fmt.Sprintf("the certificate expired on %s, %d days ago; the gateway refuses it (no grace period)", c.NotAfter.UTC().Format("2006-01-02"), -csr.DaysLeft(c.NotAfter, now))
+		r.Summary = fmt.Sprintf("the certificate expired on %s, %s ago; the gateway refuses it (no grace period)", c.NotAfter.UTC().Format("2006-01-02"), csr.InDays(csr.DaysLeft(c.NotAfter, now)))
 		r.Fix = "Renew now: `axysdoctor csr --from-cert CERT --key-out new.key --csr-out new.csr` makes a CSR with the same subject and SANs on a fresh key; send it to Axys (about 24 hours)."
 		return r
 	case now.Before(c.NotBefore):
@@ -54,12 +54,12 @@ func checkValidity(_ context.Context, s *session) Result {
 		return r
 	}
 	days := csr.DaysLeft(c.NotAfter, now)
-	r.Summary = fmt.Sprintf("valid for %d more days, until %s", days, c.NotAfter.UTC().Format("2006-01-02"))
+	r.Summary = fmt.Sprintf("valid until %s, %s left", c.NotAfter.UTC().Format("2006-01-02"), csr.InDays(days))
 	for i := len(reminderDays) - 1; i >= 0; i-- {
 		if days < reminderDays[i] {
 			r.Status = Warn
 			r.Row = docs.RowTLSHandshake
-			r.Summary = fmt.Sprintf("expires in %d days (%s): inside Axys's %d-day reminder window", days, c.NotAfter.UTC().Format("2006-01-02"), reminderDays[i])
+			r.Summary = fmt.Sprintf("expires in %s (%s): inside Axys's %d-day reminder window", csr.InDays(days), c.NotAfter.UTC().Format("2006-01-02"), reminderDays[i])
 			r.Fix = "Renew now and deploy the new certificate alongside the old one: `axysdoctor csr --from-cert CERT` keeps the same O, OU, CN and SANs on a fresh key, as the rotation guide requires."
 			break
 		}
