@@ -11,6 +11,8 @@ import (
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
+
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
 
 // Exit codes (documented in README.md and `axysdoctor --help`).
@@ -79,7 +81,7 @@ func run(ctx context.Context, args []string, e env) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
-			fmt.Fprintf(e.stderr, "axysdoctor: %s\n", oneLineMsg(ee.msg))
+			fmt.Fprintf(e.stderr, "axysdoctor: %s\n", safeLine(ee.msg))
 		}
 		return ee.code
 	}
@@ -88,8 +90,15 @@ func run(ctx context.Context, args []string, e env) int {
 		return exitInterrupted
 	}
 	// Cobra's own errors: unknown flags, bad values, wrong arguments.
-	fmt.Fprintf(e.stderr, "axysdoctor: %s (see --help)\n", oneLineMsg(err.Error()))
+	fmt.Fprintf(e.stderr, "axysdoctor: %s (see --help)\n", safeLine(err.Error()))
 	return exitUsage
+}
+
+// safeLine is how any message reaches stderr: flattened to one line, then
+// made terminal-safe, because errors often quote their input (a PEM
+// header, a certificate's name, a path).
+func safeLine(s string) string {
+	return termsafe.Line(oneLineMsg(s))
 }
 
 func oneLineMsg(s string) string {
