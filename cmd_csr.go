@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -124,12 +123,11 @@ func runCSR(ctx context.Context, e env, f csrFlags) error {
 	if same(f.keyOut, f.csrOut) {
 		return usageErr("--key-out and --csr-out are the same file")
 	}
-	if !f.force {
-		for _, path := range []string{f.keyOut, f.csrOut} {
-			if _, err := os.Lstat(path); err == nil {
-				return usageErr("%s already exists: nothing was written (use --force to replace it, or choose another --key-out/--csr-out)", path)
-			}
-		}
+	switch err := csr.CheckTargets(f.force, f.keyOut, f.csrOut); {
+	case errors.Is(err, csr.ErrNotRegular):
+		return usageErr("%v; nothing was written", err)
+	case err != nil:
+		return usageErr("%v, or choose another --key-out/--csr-out; nothing was written", err)
 	}
 	if w := kt.Warning(); w != "" {
 		fmt.Fprintf(e.stderr, "axysdoctor: warning: %s\n", w)

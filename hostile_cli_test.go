@@ -110,3 +110,29 @@ func TestCAFileIsAnInputError(t *testing.T) {
 		})
 	}
 }
+
+// TestCSRForceNeverDestroys: csr --force leaves a FIFO a FIFO, and keeps
+// the previous CSR when the new key cannot be written.
+func TestCSRForceNeverDestroys(t *testing.T) {
+	dir := t.TempDir()
+	fifo, csrPath := filepath.Join(dir, "fifo"), filepath.Join(dir, "client.csr")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(csrPath, []byte("previous CSR"), 0o644)
+	base := []string{"csr", "--org", "Acme", "--unit", "Cards", "--cn", "api.acme.example", "--key-type", "p256", "--force", "--csr-out", csrPath}
+	r := runCLI(t, nil, "", append(base, "--key-out", fifo)...)
+	if r.code != 2 || !strings.Contains(r.stderr, fifo+" is a named pipe (FIFO), not a regular file: axysdoctor never replaces it, --force or not; nothing was written") {
+		t.Errorf("FIFO as --key-out: exit %d, %q", r.code, r.stderr)
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the FIFO was replaced: %v %v", st.Mode(), err)
+	}
+	r = runCLI(t, nil, "", append(base, "--key-out", filepath.Join(dir, "missing", "client.key"))...)
+	if r.code != 2 || !strings.Contains(r.stderr, "no such file") {
+		t.Errorf("key in a missing directory: exit %d, %q", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(csrPath); string(b) != "previous CSR" {
+		t.Errorf("the previous CSR now holds %q", b)
+	}
+}
