@@ -124,12 +124,18 @@ func newRootCmd(e env) *cobra.Command {
 		Long:          rootLong,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		Args:          cobra.NoArgs,
+		Version:       version(),
+		Args:          unknownCommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runWizard(cmd.Context(), e, wizardOptions{})
 		},
 	}
+	root.SuggestionsMinimumDistance = 2
+	root.SetVersionTemplate(versionLine() + "\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		if serr := secretFlagError(cmd, err); serr != nil {
+			return serr
+		}
 		return usageErr("%v (see %s --help)", err, cmd.CommandPath())
 	})
 	root.AddCommand(
@@ -140,7 +146,6 @@ func newRootCmd(e env) *cobra.Command {
 		newDemoCmd(e),
 		newVersionCmd(e),
 	)
-	root.CompletionOptions.HiddenDefaultCmd = true
 	return root
 }
 
