@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/axysdoctor/axysdoctor/emulator"
 )
 
 // TestSecretLookingFlagsPointAtTheRightPlace: --api-key and its kin are
@@ -97,5 +99,23 @@ func TestOutputShorthandAndDemoFormats(t *testing.T) {
 	code := run(context.Background(), []string{"demo", "-o", "json"}, e)
 	if code != 0 || json.Unmarshal(out.Bytes(), &doc) != nil || doc["tool"] != "axysdoctor" {
 		t.Errorf("demo -o json on a terminal: exit %d, stderr %s\n%s", code, errb, out)
+	}
+}
+
+// TestDaysAgoIsOneRule: the emulator's certificate expired three days (and
+// a few milliseconds) ago; check and inspect both say 3, where check used
+// to say 4.
+func TestDaysAgoIsOneRule(t *testing.T) {
+	_, files, args := startEmulator(t, emulator.Options{Scenario: "expired-cert"})
+	r := runCLI(t, nil, "", append(args, "-o", "json")...)
+	var rep jsonReport
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, summary := rep.get("cert.validity"); !strings.Contains(summary, ", 3 days ago;") {
+		t.Errorf("check: %q", summary)
+	}
+	if r := runCLI(t, nil, "", "inspect", files.Cert); !strings.Contains(r.stdout, "(3 days ago)") {
+		t.Errorf("inspect:\n%s", r.stdout)
 	}
 }
