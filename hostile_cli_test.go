@@ -3,10 +3,12 @@
 package main
 
 import (
+	"bytes"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -134,5 +136,26 @@ func TestCSRForceNeverDestroys(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(csrPath); string(b) != "previous CSR" {
 		t.Errorf("the previous CSR now holds %q", b)
+	}
+}
+
+// TestFIFOInputNeverHangs runs the real binary on a FIFO no one writes to:
+// it ends at once with exit 2, so there is nothing for Ctrl+C to
+// interrupt. Before, the open blocked for ever, and both Ctrl+C and
+// SIGTERM were ignored (the signal handler was waiting for the open too).
+func TestFIFOInputNeverHangs(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "cert.pem")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"inspect", fifo}, {"check", "--cert", fifo}, {"csr", "--from-cert", fifo}} {
+		cmd := exec.Command(os.Args[0], args...)
+		cmd.Env = append(os.Environ(), "AXYSDOCTOR_AS_MAIN=1")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		cmd.Run()
+		if code := cmd.ProcessState.ExitCode(); code != exitUsage || !strings.Contains(stderr.String(), "is a named pipe (FIFO)") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr.String())
+		}
 	}
 }
