@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
@@ -32,6 +33,12 @@ type env struct {
 	stdinTTY, stdoutTTY, stderrTTY bool
 	// readPassword reads a line without echo from the terminal.
 	readPassword func() ([]byte, error)
+	// stdoutWidth is the terminal's width in columns, 0 when unknown.
+	stdoutWidth func() int
+	// sleep waits d or until ctx ends; nil is a real timer. Tests give one
+	// that returns at once, so loops (--watch, the exporter) run without
+	// waiting.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 func newSystemEnv() env {
@@ -44,12 +51,28 @@ func newSystemEnv() env {
 		readPassword: func() ([]byte, error) {
 			return term.ReadPassword(os.Stdin.Fd())
 		},
+		stdoutWidth: func() int {
+			w, _, err := term.GetSize(os.Stdout.Fd())
+			if err != nil {
+				return 0
+			}
+			return w
+		},
 	}
 }
 
 // color reports whether w may carry ANSI colour: a terminal, and no NO_COLOR.
 func (e env) color(tty bool) bool {
 	return tty && e.getenv("NO_COLOR") == "" && e.getenv("TERM") != "dumb"
+}
+
+// textWidth is the width text reports wrap to: the terminal's, when stdout
+// is one; no wrapping for pipes and files.
+func (e env) textWidth() int {
+	if !e.stdoutTTY || e.stdoutWidth == nil {
+		return 0
+	}
+	return e.stdoutWidth()
 }
 
 // exitError ends a command with a code; msg, if any, is printed as one line.
@@ -145,6 +168,9 @@ func newRootCmd(e env) *cobra.Command {
 		newEmulatorCmd(e),
 		newDemoCmd(e),
 		newVersionCmd(e),
+		newProfilesCmd(e),
+		newCompareCmd(e),
+		newExporterCmd(e),
 	)
 	return root
 }

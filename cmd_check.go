@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/netip"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/axysdoctor/axysdoctor/checks"
 	"github.com/axysdoctor/axysdoctor/report"
@@ -26,6 +27,7 @@ type checkFlags struct {
 	resolver              string
 	egressServers         []string
 	egressIPs             []string
+	egressURLs            []string
 	expectTenant          string
 	expectProgram         string
 	timeout               time.Duration
@@ -33,6 +35,12 @@ type checkFlags struct {
 	strict                bool
 	verbose               bool
 	proxy                 string
+
+	// profile, watch and bundle are not options of a diagnosis but of the
+	// run (cmd_profiles.go, watch.go, bundle.go).
+	profile string
+	watch   time.Duration
+	bundle  string
 }
 
 func newCheckCmd(e env) *cobra.Command {
@@ -50,13 +58,29 @@ Stdout holds only the report; progress goes to stderr.
 Exit codes: 0 no check failed, 1 a check failed (or warned, with --strict),
 2 usage error or unreadable input.`,
 		Example: `  AXYS_API_KEY=… axysdoctor check --cert client.pem --key client.key
-  axysdoctor check --env production --p12 client.p12 --p12-password-env P12_PW --output json`,
+  axysdoctor check --env production --p12 client.p12 --p12-password-env P12_PW --output json
+  axysdoctor check --profile production --watch=1m      # a cutover: re-run until every check passes
+  axysdoctor check --profile staging --bundle ticket.zip # a redacted support bundle
+  axysdoctor check --profile staging -o junit > axysdoctor.xml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := useProfile(e, cmd.Flags(), f.profile); err != nil {
+				return err
+			}
 			return runCheck(cmd.Context(), e, f)
 		},
 	}
-	fl := cmd.Flags()
+	f.register(cmd.Flags())
+	addProfileFlag(cmd, e, &f.profile)
+	addWatchFlag(cmd.Flags(), &f.watch)
+	addBundleFlag(cmd.Flags(), &f.bundle)
+	return cmd
+}
+
+// register defines check's flags on fl. Profiles hold the same names, so
+// compare and the exporter register them on a flag set of their own to
+// read a profile exactly as check would.
+func (f *checkFlags) register(fl *pflag.FlagSet) {
 	fl.StringVar(&f.env, "env", "staging", "environment: staging, sandbox or production")
 	fl.StringVar(&f.baseURL, "base-url", "", "override the base URL (https only), e.g. for the emulator or a proxy")
 	fl.StringVar(&f.cert, "cert", "", "client certificate (PEM or DER, a bundle is fine)")
@@ -70,14 +94,14 @@ Exit codes: 0 no check failed, 1 a check failed (or warned, with --strict),
 	fl.StringVar(&f.resolver, "resolver", "", "recursive resolver HOST:PORT for forward and reverse lookups (default: /etc/resolv.conf)")
 	fl.StringArrayVar(&f.egressServers, "egress-server", nil, "ask this DNS server HOST:PORT for myip.opendns.com instead of the public services (repeatable)")
 	fl.StringArrayVar(&f.egressIPs, "egress-ip", nil, "skip detection: the calling IP (repeatable)")
+	fl.StringArrayVar(&f.egressURLs, "egress-url", nil, "with a proxy: ask this HTTPS who-am-I URL (answers the caller's IP as text) through it, instead of the public ones (repeatable)")
 	fl.StringVar(&f.expectTenant, "expect-tenant", "", "the tenant (certificate O) you expect")
 	fl.StringVar(&f.expectProgram, "expect-program", "", "a program (certificate OU) you expect")
 	fl.DurationVar(&f.timeout, "timeout", checks.DefaultTimeout, "timeout of each network step")
-	fl.StringVarP(&f.output, "output", "o", "text", "report format: text, json or markdown")
+	fl.StringVarP(&f.output, "output", "o", "text", "report format: text, json, markdown or junit")
 	fl.StringVar(&f.proxy, "proxy", "", "HTTPS proxy URL for the gateway, or \"direct\" for none (default: HTTPS_PROXY/ALL_PROXY/NO_PROXY, as curl reads them)")
 	fl.BoolVar(&f.strict, "strict", false, "warnings fail too (exit 1)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "text output: show the evidence of passing checks too")
-	return cmd
 }
 
 // checkOptions turns flags into engine options, rejecting bad input with
@@ -85,9 +109,9 @@ Exit codes: 0 no check failed, 1 a check failed (or warned, with --strict),
 func checkOptions(e env, f checkFlags) (checks.Options, checks.Passwords, error) {
 	var o checks.Options
 	switch f.output {
-	case "text", "json", "markdown":
+	case "text", "json", "markdown", "junit":
 	default:
-		return o, checks.Passwords{}, usageErr("--output %q: use text, json or markdown", f.output)
+		return o, checks.Passwords{}, usageErr("--output %q: use text, json, markdown or junit", f.output)
 	}
 	envr, err := checks.ResolveEnvironment(f.env, f.baseURL)
 	if err != nil {
@@ -120,6 +144,13 @@ func checkOptions(e env, f checkFlags) (checks.Options, checks.Passwords, error)
 		}
 		o.EgressServers = append(o.EgressServers, hp)
 	}
+	for _, s := range f.egressURLs {
+		u, err := url.Parse(strings.TrimSpace(s))
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			return o, checks.Passwords{}, usageErr("--egress-url %q: give an https URL, such as https://checkip.amazonaws.com/", s)
+		}
+		o.EgressURLs = append(o.EgressURLs, u.String())
+	}
 	for _, s := range f.egressIPs {
 		a, err := netip.ParseAddr(strings.TrimSpace(s))
 		if err != nil {
@@ -140,23 +171,13 @@ func checkOptions(e env, f checkFlags) (checks.Options, checks.Passwords, error)
 	return o, pw, nil
 }
 
-// hostPort validates HOST:PORT, adding port 53 when it is missing.
+// hostPort validates HOST:PORT (checks.ParseHostPort) for flag.
 func hostPort(s, flag string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", nil
-	}
-	host, port, err := net.SplitHostPort(s)
+	hp, err := checks.ParseHostPort(s)
 	if err != nil {
-		if _, perr := netip.ParseAddr(strings.Trim(s, "[]")); perr == nil || !strings.Contains(s, ":") {
-			return net.JoinHostPort(strings.Trim(s, "[]"), "53"), nil
-		}
-		return "", usageErr("%s %q: give HOST:PORT, such as 127.0.0.1:53", flag, s)
+		return "", usageErr("%s %v", flag, err)
 	}
-	if host == "" || port == "" {
-		return "", usageErr("%s %q: give HOST:PORT, such as 127.0.0.1:53", flag, s)
-	}
-	return s, nil
+	return hp, nil
 }
 
 func runCheck(ctx context.Context, e env, f checkFlags) error {
@@ -167,27 +188,65 @@ func runCheck(ctx context.Context, e env, f checkFlags) error {
 	return runDiagnosis(ctx, e, f, opts, pw)
 }
 
-// runDiagnosis reads the material, runs every check with progress on a
-// terminal's stderr, prints the report and returns the exit code.
+// runDiagnosis runs every check (once, or with --watch until they pass),
+// prints the report, writes the --bundle, and returns the exit code.
 func runDiagnosis(ctx context.Context, e env, f checkFlags, opts checks.Options, pw checks.Passwords) error {
-	mat, err := checks.LoadMaterial(opts, pw, time.Now())
+	bundle, err := prepareBundle(f.bundle, &opts)
 	if err != nil {
-		return usageErr("%v", err)
+		return err
+	}
+	var rep checks.Report
+	if f.watch > 0 {
+		rep, err = watchUntilGreen(ctx, e, f, opts, pw)
+	} else {
+		rep, err = diagnoseOnce(ctx, e, f, opts, pw)
+	}
+	if err != nil {
+		return err
+	}
+	if err := render(e, rep, f.output, f.strict, f.verbose); err != nil {
+		return err
+	}
+	if err := bundle.write(e, rep, opts); err != nil {
+		return err
+	}
+	return exitWith(rep.ExitCode(f.strict))
+}
+
+// diagnoseOnce reads the material, says when there is no API key, and
+// runs every check.
+func diagnoseOnce(ctx context.Context, e env, f checkFlags, opts checks.Options, pw checks.Passwords) (checks.Report, error) {
+	mat, err := loadMaterial(opts, pw)
+	if err != nil {
+		return checks.Report{}, err
 	}
 	if opts.APIKey.Empty() {
 		fmt.Fprintf(e.stderr, "axysdoctor: no API key ($%s is empty): the probe will show what the gateway says without one\n", orDefault(f.apiKeyEnv, "AXYS_API_KEY"))
 	}
+	return diagnose(ctx, e, opts, mat)
+}
+
+// loadMaterial reads the certificate and key; unreadable input is a usage
+// error (exit 2), before any check runs.
+func loadMaterial(opts checks.Options, pw checks.Passwords) (*checks.Material, error) {
+	mat, err := checks.LoadMaterial(opts, pw, time.Now())
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	return mat, nil
+}
+
+// diagnose runs every check, with progress on a terminal's stderr. An
+// interrupted run has no report.
+func diagnose(ctx context.Context, e env, opts checks.Options, mat *checks.Material) (checks.Report, error) {
 	progress := newProgress(e.stderr, e.stderrTTY)
 	rep := checks.Diagnose(ctx, opts, mat, checks.Deps{}, progress.event)
 	progress.done()
 	rep.Version = version()
 	if ctx.Err() != nil {
-		return &exitError{code: exitInterrupted, msg: "interrupted: the report is incomplete and was not printed"}
+		return rep, &exitError{code: exitInterrupted, msg: "interrupted: the report is incomplete and was not printed"}
 	}
-	if err := render(e, rep, f.output, f.strict, f.verbose); err != nil {
-		return err
-	}
-	return exitWith(rep.ExitCode(f.strict))
+	return rep, nil
 }
 
 // render writes the report to stdout in format.
@@ -198,8 +257,10 @@ func render(e env, rep checks.Report, format string, strict, verbose bool) error
 		err = report.JSON(e.stdout, rep, rep.Version, strict)
 	case "markdown":
 		err = report.Markdown(e.stdout, rep, rep.Version, strict)
+	case "junit":
+		err = report.JUnit(e.stdout, rep, rep.Version, strict)
 	default:
-		err = report.Text(e.stdout, rep, report.TextOptions{Version: rep.Version, Color: e.color(e.stdoutTTY), Verbose: verbose, Strict: strict})
+		err = report.Text(e.stdout, rep, report.TextOptions{Version: rep.Version, Color: e.color(e.stdoutTTY), Verbose: verbose, Strict: strict, Width: e.textWidth()})
 	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return &exitError{code: exitUsage, msg: "writing the report: " + err.Error()}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axysdoctor/axysdoctor/emulator"
+	"github.com/axysdoctor/axysdoctor/internal/cleanup"
 )
 
 type demoFlags struct {
@@ -70,14 +71,19 @@ func runPlainDemo(ctx context.Context, e env, f demoFlags) error {
 		return usageErr("%v", err)
 	}
 	defer os.RemoveAll(dir)
+	defer cleanup.RemoveOnExit(dir)() // also when a signal cuts the run short
 	files, err := emu.WriteDir(dir, false)
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	fmt.Fprintf(e.stderr, "axysdoctor: demo: the emulator plays the staging gateway at %s (scenario %s); credentials in %s, removed on exit\n", emu.BaseURL, emu.Scenario().Name, dir)
 	f2 := checkFlags{
 		env: "staging", baseURL: emu.BaseURL, cert: files.Cert, key: files.Key, apiKeyFile: files.APIKey,
 		caFile: files.CA, resolver: emu.DNSAddr, egressServers: []string{emu.DNSAddr},
 		timeout: 2 * time.Second, output: f.output,
+	}
+	if emu.Scenario().Proxy {
+		f2.proxy, f2.egressURLs = emu.ProxyURL, []string{emu.WhoAmIURL}
 	}
 	opts, pw, err := checkOptions(e, f2)
 	if err != nil {

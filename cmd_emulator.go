@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -13,7 +14,8 @@ import (
 
 type emulatorFlags struct {
 	dir, scenario, style, env string
-	force, list               bool
+	listen, dnsListen         string
+	force, list, quiet        bool
 }
 
 func newEmulatorCmd(e env) *cobra.Command {
@@ -21,12 +23,18 @@ func newEmulatorCmd(e env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "emulator",
 		Short: "Run a local stand-in for the Axys gateway in the foreground",
-		Long: `Start the built-in emulator on 127.0.0.1 (random ports): an mTLS HTTPS
-gateway answering like the documented one, its client CAs, an allowlist, and
-a DNS server for FCrDNS and myip.opendns.com. It writes a CA bundle, a ready
-client certificate and key, and API keys into --dir, and prints a check
-command line that passes against it. Stop it with Ctrl+C.`,
+		Long: `Start the built-in emulator on 127.0.0.1 (random ports unless --listen and
+--dns-listen say otherwise): an mTLS HTTPS gateway answering like the
+documented one, its client CAs, an allowlist, a DNS server for FCrDNS and
+myip.opendns.com, and an HTTPS proxy in front of the gateway. It writes a CA
+bundle, a ready client certificate and key, and API keys into --dir, and
+prints a check command line that passes against it.
+
+Running again on the same --dir reuses its CAs, keys and files (kept in
+emulator-state.json, mode 0600), so your own tests keep working. Every
+request and refused handshake is logged on stderr. Stop it with Ctrl+C.`,
 		Example: `  axysdoctor emulator --dir ./emu
+  axysdoctor emulator --dir ./emu --listen 127.0.0.1:8443 --dns-listen 127.0.0.1:5353
   axysdoctor emulator --scenario ptr-mismatch --style nginx`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -42,28 +50,31 @@ command line that passes against it. Stop it with Ctrl+C.`,
 	fl.StringVar(&f.scenario, "scenario", "ok", "fault to play (see --list-scenarios)")
 	fl.StringVar(&f.style, "style", emulator.StyleStrict, "how a bad certificate is refused: strict (handshake alert) or nginx (HTTP 400)")
 	fl.StringVar(&f.env, "env", "staging", "which environment the gateway plays: staging or production")
-	fl.BoolVar(&f.force, "force", false, "replace files already in --dir")
+	fl.BoolVar(&f.force, "force", false, "replace files in --dir that another emulator or person wrote")
+	fl.StringVar(&f.listen, "listen", "", "the gateway's HOST:PORT (default 127.0.0.1 on a random port)")
+	fl.StringVar(&f.dnsListen, "dns-listen", "", "the DNS server's HOST:PORT, UDP and TCP (default 127.0.0.1 on a random port)")
+	fl.BoolVar(&f.quiet, "quiet", false, "no request log on stderr")
 	fl.BoolVar(&f.list, "list-scenarios", false, "list the scenarios and exit")
 	return cmd
 }
 
 func listScenarios(e env) {
 	for _, s := range emulator.Scenarios {
-		expect := "every check passes"
-		if s.ExpectCheck != "" {
-			expect = fmt.Sprintf("%s fails on row %s", s.ExpectCheck, s.ExpectRow)
+		line := fmt.Sprintf("%-20s %s", s.Name, s.Description)
+		switch s.Expected() {
+		case "":
+		case "warn":
+			line += fmt.Sprintf(" (%s warns on row %s; nothing fails)", s.ExpectCheck, s.ExpectRow)
+		default:
+			line += fmt.Sprintf(" (root cause: %s, row %s)", s.ExpectCheck, s.ExpectRow)
 		}
-		fmt.Fprintf(e.stdout, "%-18s %s (%s)\n", s.Name, s.Description, expect)
+		fmt.Fprintln(e.stdout, line)
 	}
 }
 
 func runEmulator(ctx context.Context, e env, f emulatorFlags) error {
-	emu, err := emulator.Start(emulator.Options{Scenario: f.scenario, Style: f.style, Environment: f.env})
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	defer emu.Close()
 	dir := f.dir
+	var err error
 	if dir == "" {
 		if dir, err = os.MkdirTemp("", "axysdoctor-emulator-"); err != nil {
 			return usageErr("%v", err)
@@ -71,6 +82,18 @@ func runEmulator(ctx context.Context, e env, f emulatorFlags) error {
 	} else if err := os.MkdirAll(dir, 0o700); err != nil {
 		return usageErr("--dir: %v", err)
 	}
+	var log io.Writer = e.stderr
+	if f.quiet {
+		log = nil
+	}
+	emu, err := emulator.Start(emulator.Options{
+		Scenario: f.scenario, Style: f.style, Environment: f.env,
+		Listen: f.listen, DNSListen: f.dnsListen, StateDir: dir, Log: log,
+	})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	defer emu.Close()
 	files, err := emu.WriteDir(dir, f.force)
 	if err != nil {
 		return usageErr("%v", err)
@@ -79,6 +102,7 @@ func runEmulator(ctx context.Context, e env, f emulatorFlags) error {
 	fmt.Fprintf(w, "Axys emulator running (%s gateway, scenario %s, %s style)\n", emu.Environment, emu.Scenario().Name, f.style)
 	fmt.Fprintf(w, "  gateway  %s\n", emu.BaseURL)
 	fmt.Fprintf(w, "  DNS      %s (UDP and TCP; FCrDNS and myip.opendns.com)\n", emu.DNSAddr)
+	fmt.Fprintf(w, "  proxy    %s (CONNECT; calls reach the gateway from %s)\n", emu.ProxyURL, emulator.ProxyEgress)
 	fmt.Fprintf(w, "  files    %s: ca.pem, client.pem, client.key, api-key, tenant-api-key\n\n", files.Dir)
 	fmt.Fprintf(w, "In another terminal:\n\n  %s\n\n", shell.Join(append([]string{"axysdoctor"}, emu.CheckArgs(files)...)))
 	fmt.Fprintf(w, "(from a source checkout, `go run .` instead of axysdoctor). Stop with Ctrl+C.\n")

@@ -3,24 +3,25 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 )
 
+// signalsReady is what the test binary, run as axysdoctor, prints on
+// stderr once it catches signals.
+const signalsReady = "axysdoctor-test: signals caught"
+
 // TestMain lets the tests run this binary as axysdoctor itself, for the
 // tests that need a real process (signals).
 func TestMain(m *testing.M) {
 	if os.Getenv("AXYSDOCTOR_AS_MAIN") == "1" {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := run(ctx, os.Args[1:], newSystemEnv())
-		stop()
-		os.Exit(code)
+		os.Exit(runProcess(os.Args[1:], newSystemEnv(), func() {
+			os.Stderr.WriteString(signalsReady + "\n")
+		}))
 	}
 	os.Exit(m.Run())
 }
@@ -55,6 +56,9 @@ func TestSignalDuringKeyGeneration(t *testing.T) {
 				}
 				rd := bufio.NewReader(stderr)
 				line, err := rd.ReadString('\n')
+				if strings.Contains(line, signalsReady) {
+					line, err = rd.ReadString('\n')
+				}
 				if err != nil || !strings.Contains(line, "RSA-2048") {
 					t.Fatalf("expected the key-type warning first, got %q (%v)", line, err)
 				}

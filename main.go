@@ -4,15 +4,9 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
-	"syscall"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], newSystemEnv())
-	stop()
-	os.Exit(code)
+	os.Exit(runProcess(os.Args[1:], newSystemEnv(), nil))
 }

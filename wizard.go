@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 	"github.com/axysdoctor/axysdoctor/ui"
 )
 
@@ -48,7 +49,7 @@ func startUI(ctx context.Context, e env, o wizardOptions) error {
 	}
 	backend := ui.RealBackend(e.getenv, cwd)
 	if o.demo {
-		b, stop, err := ui.DemoBackend(o.scenario, o.style)
+		b, stop, err := demoBackend(o.scenario, o.style)
 		if err != nil {
 			return usageErr("start the emulator: %v", err)
 		}
@@ -67,10 +68,13 @@ func startUI(ctx context.Context, e env, o wizardOptions) error {
 	_, runErr := p.Run()
 	model.Stop()
 	model.Wait()
+	// The alternate screen is gone: what is printed now stays on the
+	// user's screen.
+	fmt.Fprint(e.stdout, model.Farewell())
 	if rep, ok := model.LastReport(); ok {
 		fmt.Fprintf(e.stdout, "axysdoctor: %s (%s)\n", rep.Summary(), rep.Environment.BaseURL)
 		if path := model.SavedReport(); path != "" {
-			fmt.Fprintf(e.stdout, "axysdoctor: report saved to %s\n", path)
+			fmt.Fprintf(e.stdout, "axysdoctor: report saved to %s\n", termsafe.Line(path))
 		}
 		if runErr == nil {
 			return exitWith(rep.ExitCode(false))

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"reflect"
 	"regexp"
@@ -15,22 +16,23 @@ type tlsAlert struct {
 	Name string
 }
 
-// alertMeanings explains the alerts a gateway sends about a client
-// certificate (RFC 8446 §6.2), in words a tenant can act on.
+// alertMeanings says what each alert a gateway sends about a client
+// certificate means (RFC 8446 §6.2), as the peer's statement only: causes
+// inferred from our own certificate are added separately, as likely causes.
 var alertMeanings = map[uint8]string{
-	40:  "handshake failure: in TLS 1.2, usually no client certificate was sent, or no acceptable one",
-	42:  "bad certificate: the gateway rejected the client certificate (signature, usage or chain)",
-	43:  "unsupported certificate: the certificate's type or key usage is not accepted (clientAuth missing?)",
-	44:  "certificate revoked: Axys revoked this certificate",
-	45:  "certificate expired: the gateway judged the client certificate expired (or not yet valid)",
-	46:  "certificate unknown: the gateway could not process the client certificate",
-	48:  "unknown CA: the client certificate was not issued by a CA the gateway trusts — the other environment's certificate, or not Axys's",
-	49:  "access denied: the certificate was valid but the gateway refused access",
-	70:  "protocol version: no TLS version in common",
-	71:  "insufficient security: no cipher suite in common",
-	80:  "internal error on the gateway",
-	112: "unrecognized name: the gateway does not serve this host name (SNI)",
-	116: "certificate required: the gateway requires a client certificate and none was sent",
+	40:  "the handshake failed; in TLS 1.2 servers send it when no acceptable client certificate came",
+	42:  "the gateway found the client certificate bad (signature, usage or chain)",
+	43:  "the gateway does not accept this type of certificate or its key usage",
+	44:  "the gateway says the client certificate is revoked",
+	45:  "the gateway judged the client certificate expired (or not yet valid) by its clock",
+	46:  "the gateway could not process the client certificate",
+	48:  "the client certificate does not chain to a CA the gateway trusts",
+	49:  "the certificate was accepted but the gateway refused access",
+	70:  "no TLS version in common",
+	71:  "no cipher suite in common",
+	80:  "an internal error on the gateway",
+	112: "the gateway does not serve this host name (SNI)",
+	116: "the gateway requires a client certificate and received none",
 }
 
 var alertNames = map[string]uint8{
@@ -70,6 +72,14 @@ func receivedAlert(err error) (tlsAlert, bool) {
 		return tlsAlert{Name: name}, true
 	}
 	return tlsAlert{}, false
+}
+
+// String shows the alert as observed: its number, name and meaning.
+func (a tlsAlert) String() string {
+	if a.Code == 0 {
+		return fmt.Sprintf("%q", a.Name)
+	}
+	return fmt.Sprintf("%d (%s: %s)", a.Code, a.Name, a.meaning())
 }
 
 func (a tlsAlert) meaning() string {

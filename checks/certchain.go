@@ -2,7 +2,9 @@ package checks
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
+	"strings"
 
 	"github.com/axysdoctor/axysdoctor/csr"
 	"github.com/axysdoctor/axysdoctor/docs"
@@ -44,6 +46,13 @@ func checkCertChain(_ context.Context, s *session) Result {
 	for _, p := range m.CertFile.Problems() {
 		r.add("unusable", "%s", p)
 	}
+	if w, ok := s.incompleteChain(); ok {
+		r.Status = Warn
+		r.Row = docs.RowCertificateContent
+		r.Summary = w
+		r.Fix = fmt.Sprintf("Append the intermediate certificate %s to %s, leaf first (`cat client.pem intermediate.pem > bundle.pem`); whoever issued the certificate can send it.", csr.FormatName(s.chainTop().RawIssuer), m.CertPath)
+		return r
+	}
 	if len(m.Chain.Warnings) > 0 {
 		r.Status = Warn
 		r.Summary = joinSentences(m.Chain.Warnings)
@@ -60,4 +69,29 @@ func checkCertChain(_ context.Context, s *session) Result {
 	}
 	r.Summary = fmt.Sprintf("client certificate %s, issued by %s", leafName(leaf), issuerName(leaf))
 	return r
+}
+
+// incompleteChain judges the file against what the gateway asked for: a
+// leaf whose chain, as far as the file goes, ends below a CA that is not
+// self-signed and is not among the CAs the gateway accepts is most likely
+// missing its intermediate. It says nothing when the gateway accepted the
+// certificate, sent no CA list, or names the other environment's CA (that
+// is tls.handshake's finding).
+func (s *session) incompleteChain() (string, bool) {
+	obs := s.gateway
+	if obs == nil || !obs.CertRequested || len(obs.AcceptableCAs) == 0 || s.result(IDTLSHandshake).Status == Pass {
+		return "", false
+	}
+	missing, top := missingIntermediate(s.mat, obs.AcceptableCAs)
+	if !missing || otherEnvironment(s.mat.Leaf.RawIssuer, obs.AcceptableCAs) {
+		return "", false
+	}
+	return fmt.Sprintf("the certificate's issuer %s is not in the file and not among the CAs the gateway asked for (%s): most likely its intermediate CA certificate is missing",
+		csr.FormatName(top.RawIssuer), strings.Join(caNames(obs.AcceptableCAs), "; ")), true
+}
+
+// chainTop is the highest certificate of the leaf's chain found in the file.
+func (s *session) chainTop() *x509.Certificate {
+	_, top := missingIntermediate(s.mat, nil)
+	return top
 }

@@ -3,6 +3,7 @@ package checks
 import (
 	"context"
 	"net"
+	"os"
 	"time"
 )
 
@@ -21,6 +22,18 @@ type Deps struct {
 	ResolvConf string
 	// WhoAmI are the public egress services (default PublicWhoAmI).
 	WhoAmI []WhoAmIService
+	// WhoAmIHTTPS are asked through the proxy, when there is one, for the
+	// address the proxy calls from (default PublicWhoAmIHTTPS).
+	WhoAmIHTTPS []string
+	// Getenv reads proxy variables (default os.Getenv).
+	Getenv func(string) string
+}
+
+func (d Deps) getenv(name string) string {
+	if d.Getenv != nil {
+		return d.Getenv(name)
+	}
+	return os.Getenv(name)
 }
 
 func (d Deps) now() time.Time {
@@ -57,4 +70,11 @@ func (d Deps) whoAmI() []WhoAmIService {
 		return d.WhoAmI
 	}
 	return PublicWhoAmI
+}
+
+func (d Deps) whoAmIHTTPS() []string {
+	if d.WhoAmIHTTPS != nil {
+		return d.WhoAmIHTTPS
+	}
+	return PublicWhoAmIHTTPS
 }

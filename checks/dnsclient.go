@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -27,6 +28,52 @@ type DNSExchanger interface {
 type NetDNS struct{}
 
 var _ DNSExchanger = NetDNS{}
+
+// Bounds on the DNS work one run may do, whatever the answers ask for: a
+// PTR with many names, an answer with thousands of addresses and a
+// certificate with thousands of SANs all stay within them.
+const (
+	// maxQueries is how many queries one run sends at most.
+	maxQueries = 256
+	// maxInFlight is how many queries are outstanding at once.
+	maxInFlight = 16
+	// maxAnswerValues is how many records are taken from one answer.
+	maxAnswerValues = 16
+)
+
+// errQueryBudget is returned once a run has sent maxQueries queries.
+var errQueryBudget = fmt.Errorf("not sent: this run already sent %d DNS queries, its limit", maxQueries)
+
+// budgetDNS bounds what one run sends through x: at most maxInFlight
+// queries at once and maxQueries in all.
+type budgetDNS struct {
+	x    DNSExchanger
+	sem  chan struct{}
+	mu   sync.Mutex
+	sent int
+}
+
+func newBudgetDNS(x DNSExchanger) *budgetDNS {
+	return &budgetDNS{x: x, sem: make(chan struct{}, maxInFlight)}
+}
+
+// Exchange implements DNSExchanger.
+func (b *budgetDNS) Exchange(ctx context.Context, m *dns.Msg, server, family string, timeout time.Duration) (*dns.Msg, error) {
+	b.mu.Lock()
+	if b.sent >= maxQueries {
+		b.mu.Unlock()
+		return nil, errQueryBudget
+	}
+	b.sent++
+	b.mu.Unlock()
+	select {
+	case b.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-b.sem }()
+	return b.x.Exchange(ctx, m, server, family, timeout)
+}
 
 // ednsSize avoids IP fragmentation on every common path (DNS flag day 2020).
 const ednsSize = 1232
@@ -121,6 +168,8 @@ type query struct {
 	Err      error
 	Failure  dnsFailure
 	Duration time.Duration
+	// Omitted counts records of the answer left out (maxAnswerValues).
+	Omitted int
 }
 
 // ask sends one question and classifies the outcome.
@@ -188,7 +237,11 @@ func (q query) describe() string {
 	switch q.Failure {
 	case dnsOK:
 		var parts []string
-		for _, rr := range q.Reply.Answer {
+		for i, rr := range q.Reply.Answer {
+			if i == maxAnswerValues {
+				parts = append(parts, fmt.Sprintf("and %d more records, not used", len(q.Reply.Answer)-i))
+				break
+			}
 			parts = append(parts, rrValue(rr)+fmt.Sprintf(" (TTL %ds)", rr.Header().Ttl))
 		}
 		return strings.Join(parts, ", ")
@@ -198,6 +251,9 @@ func (q query) describe() string {
 		}
 		return q.Failure.String()
 	case dnsOther:
+		if errors.Is(q.Err, errQueryBudget) {
+			return q.Err.Error()
+		}
 		if q.Err != nil {
 			return "error: " + q.Err.Error()
 		}

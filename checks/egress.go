@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/http"
 	"net/netip"
 	"net/url"
 	"slices"
@@ -70,7 +69,7 @@ func DetectEgress(ctx context.Context, opts Options, deps Deps) EgressResult {
 	if len(opts.EgressIPs) > 0 {
 		return EgressResult{Addrs: opts.EgressIPs, Notes: []string{"given, not detected"}}
 	}
-	answers := askWhoAmI(ctx, opts, deps)
+	answers := askWhoAmI(ctx, opts, deps, newBudgetDNS(deps.dns()))
 	var res EgressResult
 	for _, a := range answers {
 		for _, ip := range a.Addrs {
@@ -96,7 +95,7 @@ func whoAmIServices(opts Options, deps Deps) []WhoAmIService {
 	return out
 }
 
-func askWhoAmI(ctx context.Context, opts Options, deps Deps) []egressAnswer {
+func askWhoAmI(ctx context.Context, opts Options, deps Deps, x DNSExchanger) []egressAnswer {
 	services := whoAmIServices(opts, deps)
 	answers := make([]egressAnswer, len(services))
 	var wg sync.WaitGroup
@@ -104,7 +103,7 @@ func askWhoAmI(ctx context.Context, opts Options, deps Deps) []egressAnswer {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			q := ask(ctx, deps.dns(), svc.Server, svc.Family, svc.QName, svc.QType, svc.QClass, svc.Recursion, opts.timeout())
+			q := ask(ctx, x, svc.Server, svc.Family, svc.QName, svc.QType, svc.QClass, svc.Recursion, opts.timeout())
 			answers[i] = egressAnswer{Service: svc, Query: q, Addrs: addrsFromReply(q)}
 		}()
 	}
@@ -138,9 +137,16 @@ func addrsFromReply(q query) []netip.Addr {
 	return out
 }
 
-// checkEgress: which address(es) the world sees this machine call from.
+// checkEgress: which address(es) the world sees this machine call from —
+// and, when the API traffic goes through a proxy, which address the
+// gateway will see: the proxy's.
 func checkEgress(ctx context.Context, s *session) Result {
 	r := Result{Status: Pass}
+	if u, err := url.Parse(s.opts.Environment.ProbeURL); err == nil {
+		if p, err := chooseProxy(s.opts, s.deps.getenv, u); err == nil && p != nil && len(s.opts.EgressIPs) == 0 {
+			return s.egressThroughProxy(ctx, p)
+		}
+	}
 	if len(s.opts.EgressIPs) > 0 {
 		for _, ip := range s.opts.EgressIPs {
 			s.egress = append(s.egress, egressAnswer{Service: WhoAmIService{Name: "--egress-ip"}, Addrs: []netip.Addr{ip}})
@@ -150,7 +156,7 @@ func checkEgress(ctx context.Context, s *session) Result {
 		s.addEgressContext(&r, s.opts.EgressIPs)
 		return r
 	}
-	answers := askWhoAmI(ctx, s.opts, s.deps)
+	answers := askWhoAmI(ctx, s.opts, s.deps, s.resolverDNS())
 	s.egress = answers
 	var all []netip.Addr
 	bySource := map[netip.Addr][]string{}
@@ -255,22 +261,6 @@ func (s *session) addEgressContext(r *Result, addrs []netip.Addr) {
 			}
 		}
 	}
-	if p := proxyFor(s.opts.Environment.ProbeURL); p != "" {
-		r.add("proxy", "HTTPS_PROXY/HTTP_PROXY selects %s for the gateway: programs that honour it call from the proxy's address, not these; axysdoctor connects directly", p)
-	}
-}
-
-// proxyFor reports the proxy the environment selects for rawURL, if any.
-func proxyFor(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Host == "" {
-		return ""
-	}
-	p, err := http.ProxyFromEnvironment(&http.Request{URL: u})
-	if err != nil || p == nil {
-		return ""
-	}
-	return p.Host
 }
 
 func isLocalServer(hostport string) bool {
@@ -299,8 +289,12 @@ func joinAddrs(addrs []netip.Addr) string {
 	return strings.Join(s, ", ")
 }
 
-// egressAddrs is every distinct address net.egress found.
+// egressAddrs is every distinct address net.egress found the gateway will
+// see: the proxy's egress address when a proxy carries the API traffic.
 func (s *session) egressAddrs() []netip.Addr {
+	if s.viaProxy != nil {
+		return s.proxyEgress
+	}
 	var out []netip.Addr
 	for _, a := range s.egress {
 		for _, ip := range a.Addrs {

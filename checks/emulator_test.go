@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,10 @@ func diagnose(t *testing.T, eo emulator.Options) (checks.Report, *emulator.Emula
 		Resolver:      emu.DNSAddr,
 		EgressServers: []string{emu.DNSAddr},
 		Timeout:       time.Second,
+		Proxy:         checks.ProxyDirect,
+	}
+	if emu.Scenario().Proxy {
+		opts.Proxy, opts.EgressURLs = emu.ProxyURL, []string{emu.WhoAmIURL}
 	}
 	mat, err := checks.LoadMaterial(opts, checks.Passwords{}, time.Now())
 	if err != nil {
@@ -107,34 +112,75 @@ func TestEmulatorOKPassesEverything(t *testing.T) {
 	}
 }
 
-func TestEmulatorScenariosFailOnTheirRow(t *testing.T) {
+// TestOneStoryPerScenario: in every scenario, exactly the scenario's
+// root-cause check ends with the scenario's status on its row, the report
+// names it as the root cause, every other check passes, is skipped with a
+// reason, or warns as a consequence that points at the root cause — and no
+// fix gives advice about a layer the root cause rules out.
+func TestOneStoryPerScenario(t *testing.T) {
+	// Warnings that corroborate the root cause rather than follow from it.
+	corroborating := map[string][]string{
+		"missing-intermediate": {checks.IDCertChain},
+	}
 	for _, sc := range emulator.Scenarios {
-		if sc.Name == "ok" {
-			continue
-		}
 		for _, style := range []string{emulator.StyleStrict, emulator.StyleNginx} {
 			t.Run(sc.Name+"/"+style, func(t *testing.T) {
+				t.Parallel()
 				rep, _ := diagnose(t, emulator.Options{Scenario: sc.Name, Style: style})
-				r, ok := rep.Result(sc.ExpectCheck)
-				if !ok {
-					t.Fatalf("no result for %s", sc.ExpectCheck)
-				}
-				if r.Status != checks.Fail && r.Status != checks.Warn {
-					t.Fatalf("%s is %s, want a failure on row %s%s", sc.ExpectCheck, r.Status, sc.ExpectRow, dump(rep))
-				}
-				if r.Row != sc.ExpectRow {
-					t.Errorf("%s row %q, want %q%s", sc.ExpectCheck, r.Row, sc.ExpectRow, dump(rep))
-				}
-				if r.Fix == "" || len(r.Evidence) == 0 {
-					t.Errorf("%s has no fix or no evidence", sc.ExpectCheck)
-				}
-				if rep.ExitCode(true) != 1 {
-					t.Errorf("strict exit code %d, want 1", rep.ExitCode(true))
-				}
-				for _, res := range rep.Results {
-					if res.Status == checks.Fail && res.Row == "" {
-						t.Errorf("%s failed without a row", res.ID)
+				want := checks.Status(sc.Expected())
+				if want == "" {
+					for _, r := range rep.Results {
+						if r.Status != checks.Pass {
+							t.Errorf("%s: %s %s%s", r.ID, r.Status, r.Summary, dump(rep))
+						}
 					}
+					if rep.RootCause != nil {
+						t.Errorf("root cause %+v in a scenario where everything passes", rep.RootCause)
+					}
+					return
+				}
+				root, ok := rep.Result(sc.ExpectCheck)
+				if !ok || root.Status != want || root.Row != sc.ExpectRow {
+					t.Fatalf("%s is %s [%s], want %s [%s]%s", sc.ExpectCheck, root.Status, root.Row, want, sc.ExpectRow, dump(rep))
+				}
+				if root.Fix == "" || len(root.Evidence) == 0 {
+					t.Errorf("%s has no fix or no evidence", root.ID)
+				}
+				switch {
+				case want == checks.Fail && (rep.RootCause == nil || rep.RootCause.ID != sc.ExpectCheck || rep.RootCause.Reason != root.Summary):
+					t.Errorf("root cause %+v, want %s with its summary%s", rep.RootCause, sc.ExpectCheck, dump(rep))
+				case want == checks.Warn && rep.RootCause != nil:
+					t.Errorf("root cause %+v although nothing failed", rep.RootCause)
+				}
+				for _, r := range rep.Results {
+					if r.Status == checks.Fail && r.Row == "" {
+						t.Errorf("%s failed without a failure-table row", r.ID)
+					}
+					if r.ID == root.ID {
+						continue
+					}
+					switch r.Status {
+					case checks.Pass:
+					case checks.Skip:
+						if !strings.HasPrefix(r.Summary, "skipped: ") {
+							t.Errorf("%s skipped without a reason: %q", r.ID, r.Summary)
+						}
+					case checks.Warn:
+						if slices.Contains(corroborating[sc.Name], r.ID) {
+							break
+						}
+						if !strings.Contains(r.Summary, "a consequence of "+root.ID) || !strings.Contains(r.Fix, root.ID) {
+							t.Errorf("%s warns without pointing at the root cause %s: %q / fix %q", r.ID, root.ID, r.Summary, r.Fix)
+						}
+					default:
+						t.Errorf("%s also %s: %s%s", r.ID, r.Status, r.Summary, dump(rep))
+					}
+					if r.Fix != "" && root.Row != "authorized-ips" && strings.Contains(strings.ToLower(r.Fix), "allowlist") {
+						t.Errorf("%s's fix sends the tenant to the allowlist although the root cause is %s [%s]: %q", r.ID, root.ID, root.Row, r.Fix)
+					}
+				}
+				if code := rep.ExitCode(false); (want == checks.Fail) != (code == 1) {
+					t.Errorf("exit code %d with root status %s", code, want)
 				}
 			})
 		}

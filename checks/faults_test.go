@@ -115,7 +115,7 @@ func TestHandshakeAlerts(t *testing.T) {
 			alert string
 			why   string
 		}{
-			{"no certificate", func() *tls.Config { return mtls(p, v) }, nil, map[uint16]string{tls.VersionTLS12: "alert 40", tls.VersionTLS13: "alert 116"}[v], "no client certificate was sent"},
+			{"no certificate", func() *tls.Config { return mtls(p, v) }, nil, map[uint16]string{tls.VersionTLS12: "alert 40", tls.VersionTLS13: "alert 116"}[v], "no usable client certificate was given"},
 			{"unknown CA", func() *tls.Config { return mtls(p, v) }, p.other, "alert 48", "Test Staging Client CA"},
 			{"expired", func() *tls.Config { return mtls(p, v) }, p.expired, "alert 45", "expired"},
 			{"rejected by policy", func() *tls.Config {

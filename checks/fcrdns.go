@@ -12,8 +12,15 @@ import (
 	"github.com/axysdoctor/axysdoctor/docs"
 )
 
-// maxPTRNames bounds forward lookups for an IP with many PTR records.
-const maxPTRNames = 8
+// Bounds on FCrDNS work, whatever the answers and the certificate hold.
+const (
+	// maxPTRNames bounds forward lookups for an IP with many PTR records.
+	maxPTRNames = 8
+	// maxFCrDNSAddrs bounds the calling addresses verified.
+	maxFCrDNSAddrs = 8
+	// maxCertNames bounds the certificate names looked up forward.
+	maxCertNames = 16
+)
 
 // iprev is an RFC 8601 "iprev" result.
 type iprev int
@@ -130,6 +137,14 @@ func trimDots(names []string) []string {
 // certificate name's own forward answer.
 func checkFCrDNS(ctx context.Context, s *session) Result {
 	r := Result{Status: Pass}
+	switch {
+	case s.mat == nil || s.mat.Leaf == nil:
+		return Result{Status: Skip, Summary: "skipped: needs the certificate's DNS names to compare with (see cert.chain)"}
+	case len(s.mat.Leaf.DNSNames) == 0:
+		return Result{Status: Skip, Summary: "skipped: the certificate has no DNS names to confirm the calling address against (see cert.sans)"}
+	case s.viaProxy != nil && len(s.proxyEgress) == 0:
+		return Result{Status: Skip, Summary: "skipped: the gateway sees the proxy's egress address, which net.egress could not learn; check that address's PTR and A records yourself"}
+	}
 	resolver, err := resolverAddress(s.opts, s.deps)
 	if err != nil {
 		r.Status = Fail
@@ -139,12 +154,21 @@ func checkFCrDNS(ctx context.Context, s *session) Result {
 		return r
 	}
 	r.add("resolver", "%s", resolver)
-	var certNames []string
-	if s.mat != nil && s.mat.Leaf != nil {
-		certNames = s.mat.Leaf.DNSNames
+	certNames := s.mat.Leaf.DNSNames
+	if len(certNames) > maxCertNames {
+		r.add("certificate names left out", "%d of %d (only the first %d are looked up)", len(certNames)-maxCertNames, len(certNames), maxCertNames)
+		certNames = certNames[:maxCertNames]
 	}
 	ips := s.egressAddrs()
+	if len(ips) > maxFCrDNSAddrs {
+		r.add("calling addresses left out", "%s (only the first %d are verified)", joinAddrs(ips[maxFCrDNSAddrs:]), maxFCrDNSAddrs)
+		ips = ips[:maxFCrDNSAddrs]
+	}
+	if s.viaProxy != nil {
+		r.add("verified", "the proxy's egress address, which the gateway sees")
+	}
 	timeout := s.opts.timeout()
+	x := s.resolverDNS()
 
 	verdicts := make([]ipVerdict, len(ips))
 	certFwd := make([][]netip.Addr, len(certNames))
@@ -154,7 +178,7 @@ func checkFCrDNS(ctx context.Context, s *session) Result {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			verdicts[i] = verifyIP(ctx, s.deps.dns(), resolver, ip, certNames, timeout)
+			verdicts[i] = verifyIP(ctx, x, resolver, ip, certNames, timeout)
 		}()
 	}
 	for i, name := range certNames {
@@ -163,10 +187,10 @@ func checkFCrDNS(ctx context.Context, s *session) Result {
 			defer wg.Done()
 			// The forward direction the docs name: the certificate's domains
 			// resolve to the calling IP. Ask the families we call from.
-			v4, t4 := lookupAddrs(ctx, s.deps.dns(), resolver, name, false, timeout)
+			v4, t4 := lookupAddrs(ctx, x, resolver, name, false, timeout)
 			certFwd[i], certTrail[i] = v4, t4
 			if hasV6(ips) {
-				v6, t6 := lookupAddrs(ctx, s.deps.dns(), resolver, name, true, timeout)
+				v6, t6 := lookupAddrs(ctx, x, resolver, name, true, timeout)
 				certFwd[i] = append(certFwd[i], v6...)
 				certTrail[i] = append(certTrail[i], t6...)
 			}
@@ -202,9 +226,6 @@ func checkFCrDNS(ctx context.Context, s *session) Result {
 		}
 		r.add("certificate name "+name, "%s (%s)", describeForward(certFwd[i], certTrail[i]), verdict)
 	}
-	if len(certNames) == 0 {
-		r.add("certificate names", "none known (no certificate, or no DNS SANs): only the PTR direction was checked")
-	}
 
 	var passed, failed, temp []ipVerdict
 	for _, v := range verdicts {
@@ -231,15 +252,6 @@ func checkFCrDNS(ctx context.Context, s *session) Result {
 		r.Row = docs.RowDNSTemporary
 		r.Summary = "FCrDNS could not be verified: " + temp[0].Why
 		r.Fix = "Run again; if it persists, try another resolver (--resolver) and ask whoever runs the reverse zone of " + temp[0].IP.String() + " to check its name servers: the gateway needs them to answer too."
-	case len(certNames) == 0:
-		r.Status = Warn
-		r.Row = docs.RowAuthorizedIPs
-		var names []string
-		for _, v := range passed {
-			names = append(names, v.Confirmed...)
-		}
-		r.Summary = fmt.Sprintf("PTR and forward records agree (%s), but there is no certificate name to compare them with", strings.Join(trimDots(names), ", "))
-		r.Fix = "Give the certificate (--cert) so its DNS names can be compared with the PTR names."
 	default:
 		var parts []string
 		for _, v := range passed {

@@ -18,22 +18,33 @@ import (
 	"time"
 )
 
-// maxBody is how much of the probe's answer is read: enough for the JSON
-// envelope or an error page, never a flood.
-const maxBody = 16 << 10
+// Limits on what the gateway (or anything posing as it) can make us read.
+const (
+	// maxBody is how much of the probe's answer body is read: enough for
+	// the JSON envelope or an error page, never a flood.
+	maxBody = 16 << 10
+	// maxHead bounds an HTTP response head (status line and headers), the
+	// gateway's or a proxy's.
+	maxHead = 64 << 10
+	// maxDials bounds the addresses raced for one connection.
+	maxDials = 8
+)
 
 // happyEyeballsDelay staggers connection attempts (RFC 8305).
 const happyEyeballsDelay = 300 * time.Millisecond
 
 // gatewayObservation is everything seen on the way to the gateway and back:
-// name resolution, TCP, the TLS handshake as instrumented, and the probe's
-// HTTP exchange over that same connection.
+// name resolution (or the proxy tunnel), TCP, the TLS handshake as
+// instrumented, and the probe's HTTP exchange over that same connection.
 type gatewayObservation struct {
 	Host, Port string
 	Resolved   []netip.Addr
 	Lookups    []query
 	ResolveErr string
 	Resolve    dnsFailure
+
+	// Proxy is set when the connection went through an HTTPS proxy.
+	Proxy *proxyTunnel
 
 	Dials      []dialAttempt
 	ConnectErr error
@@ -50,6 +61,17 @@ type gatewayObservation struct {
 	Supports      error // cri.SupportsCertificate on what we sent
 	SentChain     int   // certificates sent (0: none)
 	ServerChain   []*x509.Certificate
+	// ServerBytes is how many bytes the server sent before the handshake
+	// ended; 0 means it never answered the ClientHello at all.
+	ServerBytes int64
+	// FirstBytes are the first bytes the server sent, for naming a
+	// non-TLS service on the port.
+	FirstBytes []byte
+	// Trust verified the server's certificate; kept to tell a wrong name
+	// on a trusted certificate from an untrusted issuer.
+	Trust *serverTrust
+	// Leaf is the client certificate we offered, if any.
+	Leaf *x509.Certificate
 
 	// HTTP
 	RequestSent bool
@@ -59,6 +81,10 @@ type gatewayObservation struct {
 	ExchangeErr error
 	TTFB        time.Duration
 	Timeout     time.Duration
+	// ServerDate is the response's Date header; ReceivedAt is this
+	// machine's clock when the response head arrived.
+	ServerDate time.Time
+	ReceivedAt time.Time
 }
 
 type dialAttempt struct {
@@ -67,12 +93,16 @@ type dialAttempt struct {
 	Duration time.Duration
 }
 
-// observeGateway resolves, connects, handshakes and sends the probe, each
-// network step bounded by timeout. It never follows a redirect: it speaks
-// HTTP/1.1 on the inspected connection and reads one response.
+// observeGateway resolves (or tunnels through the proxy), connects,
+// handshakes and sends the probe, each network step bounded by timeout. It
+// never follows a redirect: it speaks HTTP/1.1 on the inspected connection
+// and reads one response.
 func observeGateway(ctx context.Context, s *session) *gatewayObservation {
 	timeout := s.opts.timeout()
 	obs := &gatewayObservation{Timeout: timeout}
+	if s.mat != nil {
+		obs.Leaf = s.mat.Leaf
+	}
 	u, err := url.Parse(s.opts.Environment.ProbeURL)
 	if err != nil || u.Scheme != "https" {
 		obs.ConnectErr = fmt.Errorf("probe URL %q is not https", s.opts.Environment.ProbeURL)
@@ -82,14 +112,26 @@ func observeGateway(ctx context.Context, s *session) *gatewayObservation {
 	if obs.Port == "" {
 		obs.Port = "443"
 	}
-	if !obs.resolve(ctx, s, timeout) {
+	proxy, err := chooseProxy(s.opts, s.deps.getenv, u)
+	if err != nil {
+		obs.ConnectErr = err
 		return obs
 	}
-	conn := obs.connect(ctx, s, timeout)
+	var conn net.Conn
+	if proxy != nil {
+		obs.Proxy = proxy
+		conn = obs.tunnel(ctx, s, proxy, timeout)
+	} else {
+		if !obs.resolve(ctx, s, timeout) {
+			return obs
+		}
+		conn = obs.connect(ctx, s, timeout)
+	}
 	if conn == nil {
 		return obs
 	}
 	defer conn.Close()
+	obs.Trust = s.serverTrust()
 	tconn := obs.handshake(ctx, s, conn, timeout)
 	if tconn == nil {
 		return obs
@@ -113,8 +155,8 @@ func (obs *gatewayObservation) resolve(ctx context.Context, s *session, timeout 
 	var t4, t6 []query
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); v4, t4 = lookupAddrs(ctx, s.deps.dns(), resolver, obs.Host, false, timeout) }()
-	go func() { defer wg.Done(); v6, t6 = lookupAddrs(ctx, s.deps.dns(), resolver, obs.Host, true, timeout) }()
+	go func() { defer wg.Done(); v4, t4 = s.lookupAddrs(ctx, resolver, obs.Host, false, timeout) }()
+	go func() { defer wg.Done(); v6, t6 = s.lookupAddrs(ctx, resolver, obs.Host, true, timeout) }()
 	wg.Wait()
 	obs.Lookups = append(t4, t6...)
 	// Interleave families, IPv6 first, as Go's dialer and RFC 8305 do.
@@ -141,6 +183,28 @@ func (obs *gatewayObservation) resolve(ctx context.Context, s *session, timeout 
 // connect races the resolved addresses, starting one every 300 ms, all
 // within one timeout; the first to connect wins.
 func (obs *gatewayObservation) connect(ctx context.Context, s *session, timeout time.Duration) net.Conn {
+	addrs := obs.Resolved
+	if len(addrs) > maxDials {
+		addrs = addrs[:maxDials]
+	}
+	targets := make([]string, len(addrs))
+	for i, a := range addrs {
+		targets[i] = net.JoinHostPort(a.String(), obs.Port)
+	}
+	conn, dials, took := raceDials(ctx, s.deps, targets, timeout)
+	obs.Dials = dials
+	if conn == nil {
+		obs.ConnectErr = firstDialError(obs.Dials)
+		return nil
+	}
+	obs.TCPTime = took
+	obs.Local, obs.Remote = conn.LocalAddr(), conn.RemoteAddr()
+	return conn
+}
+
+// raceDials connects to the first of targets that answers, starting one
+// attempt every happyEyeballsDelay, all within one timeout.
+func raceDials(ctx context.Context, deps Deps, targets []string, timeout time.Duration) (net.Conn, []dialAttempt, time.Duration) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	type res struct {
@@ -149,13 +213,9 @@ func (obs *gatewayObservation) connect(ctx context.Context, s *session, timeout 
 		err  error
 		d    time.Duration
 	}
-	addrs := obs.Resolved
-	if len(addrs) > 8 {
-		addrs = addrs[:8]
-	}
-	results := make(chan res, len(addrs))
+	results := make(chan res, len(targets))
 	start := time.Now()
-	for i, a := range addrs {
+	for i, addr := range targets {
 		go func() {
 			if i > 0 {
 				t := time.NewTimer(time.Duration(i) * happyEyeballsDelay)
@@ -168,31 +228,26 @@ func (obs *gatewayObservation) connect(ctx context.Context, s *session, timeout 
 				}
 			}
 			t0 := time.Now()
-			c, err := s.deps.dial(ctx, "tcp", net.JoinHostPort(a.String(), obs.Port))
+			c, err := deps.dial(ctx, "tcp", addr)
 			results <- res{i, c, err, time.Since(t0)}
 		}()
 	}
-	obs.Dials = make([]dialAttempt, len(addrs))
+	dials := make([]dialAttempt, len(targets))
 	var winner net.Conn
-	for range addrs {
+	var took time.Duration
+	for range targets {
 		r := <-results
-		obs.Dials[r.i] = dialAttempt{Addr: net.JoinHostPort(addrs[r.i].String(), obs.Port), Err: r.err, Duration: r.d}
+		dials[r.i] = dialAttempt{Addr: targets[r.i], Err: r.err, Duration: r.d}
 		if r.err == nil {
 			if winner == nil {
-				winner = r.conn
-				obs.TCPTime = time.Since(start)
+				winner, took = r.conn, time.Since(start)
 				cancel() // stop the others
 			} else {
 				r.conn.Close()
 			}
 		}
 	}
-	if winner == nil {
-		obs.ConnectErr = firstDialError(obs.Dials)
-		return nil
-	}
-	obs.Local, obs.Remote = winner.LocalAddr(), winner.RemoteAddr()
-	return winner
+	return winner, dials, took
 }
 
 // firstDialError prefers the most telling error: a refusal over a timeout
@@ -214,53 +269,50 @@ func firstDialError(d []dialAttempt) error {
 }
 
 func (obs *gatewayObservation) handshake(ctx context.Context, s *session, conn net.Conn, timeout time.Duration) *tls.Conn {
-	cfg, err := s.tlsConfig(obs)
-	if err != nil {
-		obs.HandshakeErr = err
-		return nil
-	}
-	tconn := tls.Client(conn, cfg)
+	counted := &countingConn{Conn: conn}
+	tconn := tls.Client(counted, s.tlsConfig(obs))
 	hctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := time.Now()
-	err = tconn.HandshakeContext(hctx)
+	err := tconn.HandshakeContext(hctx)
 	obs.HandshakeTime = time.Since(start)
+	obs.ServerBytes, obs.FirstBytes = counted.read, counted.first
 	if err != nil {
 		if hctx.Err() != nil && ctx.Err() == nil {
 			err = fmt.Errorf("no handshake within %s: %w", timeout, os.ErrDeadlineExceeded)
 		}
 		obs.HandshakeErr = err
-		var ve *tls.CertificateVerificationError
-		if errors.As(err, &ve) {
-			obs.ServerChain = ve.UnverifiedCertificates
-		}
 		return nil
 	}
 	st := tconn.ConnectionState()
 	obs.State = &st
-	obs.ServerChain = st.PeerCertificates
 	return tconn
 }
 
-// tlsConfig builds the client configuration: system roots plus --ca-file,
-// TLS 1.2 at least, full verification, and a GetClientCertificate that
-// records what the server asked for and sends our certificate regardless,
-// so the server's real verdict comes back (with Config.Certificates Go
-// would silently send nothing when our issuer is not on the server's list).
-func (s *session) tlsConfig(obs *gatewayObservation) (*tls.Config, error) {
-	roots, err := x509.SystemCertPool()
-	if err != nil || roots == nil {
-		roots = x509.NewCertPool()
+// countingConn counts what the server sends during the handshake and keeps
+// its first bytes: a server that closes before sending anything is a
+// network-path problem, not a verdict on our certificate.
+type countingConn struct {
+	net.Conn
+	read  int64
+	first []byte
+}
+
+func (c *countingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 && len(c.first) < 64 {
+		c.first = append(c.first, p[:min(n, 64-len(c.first))]...)
 	}
-	if s.opts.CAFile != "" {
-		pemBytes, err := os.ReadFile(s.opts.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("--ca-file: %w", err)
-		}
-		if !roots.AppendCertsFromPEM(pemBytes) {
-			return nil, fmt.Errorf("--ca-file %s holds no PEM certificate", s.opts.CAFile)
-		}
-	}
+	c.read += int64(n)
+	return n, err
+}
+
+// tlsConfig builds the client configuration: TLS 1.2 at least, full
+// verification (serverTrust), and a GetClientCertificate that records what
+// the server asked for and sends our certificate regardless, so the
+// server's real verdict comes back (with Config.Certificates Go would
+// silently send nothing when our issuer is not on the server's list).
+func (s *session) tlsConfig(obs *gatewayObservation) *tls.Config {
 	var chain [][]byte
 	var leaf *x509.Certificate
 	if s.mat != nil && s.mat.Leaf != nil && s.mat.Key != nil {
@@ -272,27 +324,24 @@ func (s *session) tlsConfig(obs *gatewayObservation) (*tls.Config, error) {
 			}
 		}
 	}
-	return &tls.Config{
-		ServerName: obs.Host,
-		RootCAs:    roots,
-		MinVersion: tls.VersionTLS12,
-		NextProtos: []string{"http/1.1"},
-		GetClientCertificate: func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
-			obs.CertRequested = true
-			obs.AcceptableCAs = slices.Clone(cri.AcceptableCAs)
-			if leaf == nil {
-				return &tls.Certificate{}, nil
-			}
-			kp := &tls.Certificate{Certificate: chain, PrivateKey: s.mat.Key, Leaf: leaf}
-			obs.Supports = cri.SupportsCertificate(kp)
-			obs.SentChain = len(chain)
-			return kp, nil
-		},
-	}, nil
+	cfg := obs.Trust.tlsConfig(obs.Host, func(chain []*x509.Certificate) { obs.ServerChain = chain })
+	cfg.NextProtos = []string{"http/1.1"}
+	cfg.GetClientCertificate = func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		obs.CertRequested = true
+		obs.AcceptableCAs = slices.Clone(cri.AcceptableCAs)
+		if leaf == nil {
+			return &tls.Certificate{}, nil
+		}
+		kp := &tls.Certificate{Certificate: chain, PrivateKey: s.mat.Key, Leaf: leaf}
+		obs.Supports = cri.SupportsCertificate(kp)
+		obs.SentChain = len(chain)
+		return kp, nil
+	}
+	return cfg
 }
 
 // exchange sends GET probe with X-API-Key over the inspected connection and
-// reads one response head and at most maxBody bytes of body.
+// reads one response head (at most maxHead) and at most maxBody of body.
 func (obs *gatewayObservation) exchange(ctx context.Context, s *session, conn *tls.Conn, u *url.URL, timeout time.Duration) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
@@ -319,18 +368,54 @@ func (obs *gatewayObservation) exchange(ctx context.Context, s *session, conn *t
 		return
 	}
 	obs.RequestSent = true
-	resp, err := http.ReadResponse(bufio.NewReader(conn), req)
+	rd := newBoundedReader(conn)
+	resp, err := rd.head(req)
 	obs.TTFB = time.Since(start)
+	obs.ReceivedAt = s.now()
 	if err != nil {
 		obs.ExchangeErr = err
 		return
 	}
 	obs.Response = resp
-	// The body gets its own allowance: a server that trickles forever is
-	// cut off, and what arrived is still judged.
+	if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		obs.ServerDate = d
+	}
+	// The body gets its own allowance of time: what arrived is judged.
 	conn.SetDeadline(time.Now().Add(timeout))
-	// Closing the body would drain it; the connection is closed instead.
-	obs.Body, obs.BodyErr = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	obs.Body, obs.BodyErr = rd.body(resp, maxBody)
+}
+
+// errHeadTooLarge: the peer sent more than maxHead without ending its
+// response head.
+var errHeadTooLarge = fmt.Errorf("the response head (status line and headers) is larger than %d KB", maxHead>>10)
+
+// boundedReader reads one HTTP response from a peer nobody vouches for:
+// the head (status line and headers) at most maxHead bytes, then at most a
+// given amount of body. A server that trickles forever is cut off by the
+// caller's deadline; the connection is closed rather than drained.
+type boundedReader struct {
+	lr *io.LimitedReader
+	br *bufio.Reader
+}
+
+func newBoundedReader(r io.Reader) *boundedReader {
+	lr := &io.LimitedReader{R: r, N: maxHead}
+	return &boundedReader{lr: lr, br: bufio.NewReaderSize(lr, 4096)}
+}
+
+// head reads the response head.
+func (b *boundedReader) head(req *http.Request) (*http.Response, error) {
+	resp, err := http.ReadResponse(b.br, req)
+	if err != nil && b.lr.N <= 0 {
+		return nil, errHeadTooLarge
+	}
+	return resp, err
+}
+
+// body reads at most n bytes of resp's body.
+func (b *boundedReader) body(resp *http.Response, n int64) ([]byte, error) {
+	b.lr.N = n + int64(b.br.Buffered())
+	return io.ReadAll(io.LimitReader(resp.Body, n))
 }
 
 func isTimeout(err error) bool {

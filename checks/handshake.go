@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
 
 	"github.com/axysdoctor/axysdoctor/csr"
 	"github.com/axysdoctor/axysdoctor/docs"
@@ -28,6 +29,9 @@ func checkHandshake(ctx context.Context, s *session) Result {
 	s.gateway = obs
 	r := judgeHandshake(obs, s.mat, s.now())
 	r.Duration = obs.TCPTime + obs.HandshakeTime + lookupTime(obs)
+	if obs.Proxy != nil {
+		r.Duration += obs.Proxy.Time
+	}
 	if obs.Response != nil || obs.ExchangeErr != nil {
 		r.Duration += obs.TTFB
 	}
@@ -42,10 +46,15 @@ func lookupTime(obs *gatewayObservation) time.Duration {
 	return d
 }
 
-// judgeHandshake turns an observation into the tls.handshake result.
+// judgeHandshake turns an observation into the tls.handshake result. Every
+// summary starts with what the peer did; what is inferred from our own
+// certificate follows, worded as a likely cause.
 func judgeHandshake(obs *gatewayObservation, mat *Material, now time.Time) Result {
 	r := Result{Status: Pass}
 	r.add("gateway", "%s port %s", obs.Host, obs.Port)
+	if obs.Proxy != nil {
+		return judgeThroughProxy(r, obs, mat, now)
+	}
 	if len(obs.Lookups) > 0 {
 		r.add("resolved", "%s", orNone(addrStrings(obs.Resolved)))
 	}
@@ -59,11 +68,7 @@ func judgeHandshake(obs *gatewayObservation, mat *Material, now time.Time) Resul
 		r.Fix = "Check the base URL (production is production.api.axyscards.com, not api.) and that this machine's resolver answers for it."
 		return r
 	}
-	for _, d := range obs.Dials {
-		if d.Err != nil && !errors.Is(d.Err, context.Canceled) {
-			r.add("connect "+d.Addr, "%s", describeNetError(d.Err, obs.Timeout))
-		}
-	}
+	addDialEvidence(&r, obs)
 	if obs.ConnectErr != nil {
 		r.Status = Fail
 		r.Row = docs.RowNetworkPath
@@ -78,7 +83,61 @@ func judgeHandshake(obs *gatewayObservation, mat *Material, now time.Time) Resul
 	if ip := remoteIP(obs); ip.Is6() {
 		r.add("IPv6", "this connection uses IPv6: the gateway sees %s, which must be allowlisted too", localIP(obs))
 	}
+	return judgeTLS(r, obs, mat, now)
+}
 
+// judgeThroughProxy judges the tunnel, then the TLS inside it.
+func judgeThroughProxy(r Result, obs *gatewayObservation, mat *Material, now time.Time) Result {
+	p := obs.Proxy
+	r.add("proxy", "%s", p.describe())
+	addDialEvidence(&r, obs)
+	if obs.ConnectErr != nil && p.Status == "" && p.Err == nil {
+		r.Status = Fail
+		r.Row = docs.RowNetworkPath
+		r.Summary = fmt.Sprintf("cannot connect to the proxy %s (%s): %s", p.URL, p.Source, describeNetError(errors.Unwrap(obs.ConnectErr), obs.Timeout))
+		r.Fix = fmt.Sprintf("Check the proxy address in %s, or reach the gateway without it (--proxy direct, or NO_PROXY).", p.Source)
+		return r
+	}
+	if p.Status == "" {
+		r.Status = Fail
+		r.Row = docs.RowNetworkPath
+		r.Summary = fmt.Sprintf("the proxy %s (%s) did not answer CONNECT %s:%s: %s", p.URL, p.Source, obs.Host, obs.Port, describeNetError(p.Err, obs.Timeout))
+		r.Fix = "Check that " + p.URL + " is an HTTP proxy that supports CONNECT (an HTTPS proxy port, or one speaking another protocol, will not)."
+		return r
+	}
+	r.add("CONNECT", "%s:%s → %s in %s", obs.Host, obs.Port, oneLine(p.Status, 80), ms(p.Time))
+	if p.StatusCode/100 != 2 {
+		r.Status = Fail
+		r.Row = docs.RowNetworkPath
+		if via := proxyName(p); via != "" {
+			r.add("proxy software", "%s", via)
+		}
+		if snippet := oneLine(string(p.Body), 200); snippet != "" {
+			r.add("proxy said", "%s", snippet)
+		}
+		if p.StatusCode == 407 {
+			r.Summary = fmt.Sprintf("the proxy %s (%s) answered CONNECT with %s: it wants proxy credentials before it tunnels to the gateway", p.URL, p.Source, oneLine(p.Status, 60))
+			r.Fix = "Give the proxy's credentials in its URL (http://USER:PASSWORD@HOST:PORT, in HTTPS_PROXY or --proxy; never printed), or ask whoever runs the proxy."
+			return r
+		}
+		r.Summary = fmt.Sprintf("the proxy %s (%s) refused to tunnel to %s:%s: it answered CONNECT with %s", p.URL, p.Source, obs.Host, obs.Port, oneLine(p.Status, 60))
+		r.Fix = fmt.Sprintf("Ask whoever runs the proxy to allow CONNECT to %s:%s, or reach the gateway without it (--proxy direct, or add the host to NO_PROXY).", obs.Host, obs.Port)
+		return r
+	}
+	return judgeTLS(r, obs, mat, now)
+}
+
+func addDialEvidence(r *Result, obs *gatewayObservation) {
+	for _, d := range obs.Dials {
+		if d.Err != nil && !errors.Is(d.Err, context.Canceled) {
+			r.add("connect "+d.Addr, "%s", describeNetError(d.Err, obs.Timeout))
+		}
+	}
+}
+
+// judgeTLS judges the handshake and the server's verdict on our
+// certificate, once a connection (direct or tunnelled) exists.
+func judgeTLS(r Result, obs *gatewayObservation, mat *Material, now time.Time) Result {
 	addTLSEvidence(&r, obs, mat)
 	if obs.HandshakeErr != nil {
 		return judgeHandshakeError(r, obs, mat, now)
@@ -91,7 +150,7 @@ func judgeHandshake(obs *gatewayObservation, mat *Material, now time.Time) Resul
 	switch {
 	case obs.ExchangeErr != nil:
 		if alert, ok := receivedAlert(obs.ExchangeErr); ok {
-			return rejected(r, obs, mat, now, fmt.Sprintf("the gateway rejected the client certificate after the handshake (alert %d, %s)", alert.Code, alert.Name), alert.meaning())
+			return rejected(r, obs, mat, now, fmt.Sprintf("the gateway refused the client certificate right after the handshake: alert %s", alert))
 		}
 		if isTimeout(obs.ExchangeErr) {
 			r.Status = Warn
@@ -100,22 +159,36 @@ func judgeHandshake(obs *gatewayObservation, mat *Material, now time.Time) Resul
 			r.Fix = "Run again with a longer --timeout; if it persists, something between you and Axys holds the connection open."
 			return r
 		}
+		if isClosed(obs.ExchangeErr) && obs.CertRequested {
+			return rejected(r, obs, mat, now, "the gateway closed the connection right after the handshake, without an answer or an alert: most likely it refused the client certificate")
+		}
 		if isClosed(obs.ExchangeErr) {
-			return rejected(r, obs, mat, now, "the gateway closed the connection right after the handshake without answering: most likely it rejected the client certificate", "")
+			r.Status = Fail
+			r.Row = docs.RowNetworkPath
+			r.Summary = "the server closed the connection right after the handshake, without an answer; it never asked for a client certificate, so this is not the Axys gateway refusing ours"
+			r.Fix = "Check the base URL and anything on the path (a load balancer without a healthy backend does this)."
+			return r
+		}
+		var op *net.OpError
+		if !errors.As(obs.ExchangeErr, &op) {
+			// Bytes came back, just not valid HTTP: the TLS layer did its
+			// part, and the answer is api.probe's to judge.
+			r.Summary = fmt.Sprintf("%s with %s; the server answered after the handshake (no refusal at the TLS level), but not with valid HTTP (see api.probe)", tlsVersion(st.Version), obs.Host)
+			return r
 		}
 		r.Status = Fail
-		r.Row = docs.RowTLSHandshake
+		r.Row = docs.RowNetworkPath
 		r.Summary = "the connection failed after the handshake: " + obs.ExchangeErr.Error()
 		r.Fix = "Run again; if it persists, compare with `openssl s_client -connect HOST:443 -cert CERT -key KEY`."
 		return r
 	case obs.Response != nil && obs.Response.StatusCode == 400 && nginxCertError(obs.Body) != "":
-		return rejected(r, obs, mat, now, fmt.Sprintf("the gateway finished the handshake but answered HTTP 400 %q: it rejected the client certificate", nginxCertError(obs.Body)), "")
+		return rejected(r, obs, mat, now, fmt.Sprintf("the gateway finished the handshake but answered HTTP 400 %q: it refused the client certificate", nginxCertError(obs.Body)))
 	}
 	if !obs.CertRequested {
-		r.Status = Warn
+		r.Status = Fail
 		r.Row = docs.RowTLSInterception
-		r.Summary = "the server never asked for a client certificate: this is not mutual TLS, so it is not the Axys gateway itself (a proxy terminating TLS, or a wrong base URL)"
-		r.Fix = "Call the Axys gateway directly; mTLS cannot pass through a proxy that terminates TLS."
+		r.Summary = "the server never asked for a client certificate: this is not mutual TLS, so what answered is not the Axys gateway itself (a proxy or load balancer terminating TLS, or a wrong base URL)"
+		r.Fix = "Call the Axys gateway directly: mTLS cannot pass through a hop that terminates TLS. Check the base URL, and any proxy or load balancer in front of it."
 		return r
 	}
 	r.Summary = fmt.Sprintf("%s with %s; the gateway accepted the client certificate (it answered HTTP %d)", tlsVersion(st.Version), obs.Host, obs.Response.StatusCode)
@@ -150,25 +223,29 @@ func addTLSEvidence(r *Result, obs *gatewayObservation, mat *Material) {
 func judgeHandshakeError(r Result, obs *gatewayObservation, mat *Material, now time.Time) Result {
 	err := obs.HandshakeErr
 	r.add("handshake error", "%s", err)
+	r.add("server sent", "%s before the handshake ended", pluralize(int(obs.ServerBytes), "byte"))
 	var unknown x509.UnknownAuthorityError
 	var host x509.HostnameError
 	var invalid x509.CertificateInvalidError
+	var notTLS tls.RecordHeaderError
 	switch {
+	case errors.As(err, &notTLS):
+		r.Status = Fail
+		r.Row = docs.RowNetworkPath
+		r.Summary = fmt.Sprintf("the server on %s port %s does not speak TLS: it answered %s", obs.Host, obs.Port, describeBytes(obs.FirstBytes))
+		r.Fix = "Check the base URL's host and port: something other than an HTTPS server listens there."
 	case errors.As(err, &unknown):
 		r.Status = Fail
 		r.Row = docs.RowTLSInterception
 		issuer := "an unknown issuer"
 		if len(obs.ServerChain) > 0 {
 			issuer = csr.FormatName(obs.ServerChain[0].RawIssuer)
-			r.add("server certificate", "%s, issued by %s (NOT trusted here)", leafName(obs.ServerChain[0]), issuer)
+			r.add("server certificate", "%s, issued by %s (NOT trusted here)", describeServerCert(obs.ServerChain[0]), issuer)
 		}
-		r.Summary = fmt.Sprintf("the server's certificate is signed by %s, which this machine does not trust: a TLS-intercepting proxy (mTLS cannot work through one) or a missing --ca-file", issuer)
+		r.Summary = fmt.Sprintf("the server's certificate is signed by %s, which this machine does not trust: likely a TLS-intercepting proxy (mTLS cannot work through one) or a missing --ca-file", issuer)
 		r.Fix = "If your network inspects TLS, exempt the Axys gateway from interception; if this is a test gateway, pass its CA with --ca-file."
 	case errors.As(err, &host):
-		r.Status = Fail
-		r.Row = docs.RowTLSInterception
-		r.Summary = fmt.Sprintf("the server's certificate is not for %s (%v): a wrong base URL, or something else answering on that address", obs.Host, host.Error())
-		r.Fix = "Use the documented base URL; if you go through a proxy or load balancer, it must pass TLS through untouched."
+		return wrongServerName(r, obs, host)
 	case errors.As(err, &invalid):
 		r.Status = Fail
 		r.Row = docs.RowTLSInterception
@@ -176,7 +253,7 @@ func judgeHandshakeError(r Result, obs *gatewayObservation, mat *Material, now t
 		r.Fix = "Check this machine's clock; if it is right, report the gateway's certificate to Axys."
 	default:
 		if alert, ok := receivedAlert(err); ok {
-			return rejected(r, obs, mat, now, fmt.Sprintf("the gateway aborted the handshake (alert %d, %s)", alert.Code, alert.Name), alert.meaning())
+			return rejected(r, obs, mat, now, fmt.Sprintf("the gateway aborted the handshake: alert %s", alert))
 		}
 		if isTimeout(err) {
 			r.Status = Fail
@@ -185,65 +262,194 @@ func judgeHandshakeError(r Result, obs *gatewayObservation, mat *Material, now t
 			r.Fix = "Something on the path holds TLS (a proxy or firewall inspecting it), or the server is overloaded: run again with a longer --timeout and compare with `openssl s_client`."
 			return r
 		}
-		if isClosed(err) {
-			return rejected(r, obs, mat, now, "the gateway closed the connection during the handshake: usually a rejected client certificate, or a server that does not speak TLS on this port", "")
+		if isClosed(err) && obs.ServerBytes == 0 {
+			return closedBeforeHello(r, obs)
+		}
+		if isClosed(err) && obs.CertRequested {
+			return rejected(r, obs, mat, now, "the gateway closed the connection during the handshake, after asking for a client certificate, without an alert: most likely it refused ours")
 		}
 		r.Status = Fail
-		r.Row = docs.RowTLSHandshake
+		r.Row = docs.RowNetworkPath
 		r.Summary = "the TLS handshake failed: " + err.Error()
-		r.Fix = "Compare with `openssl s_client -connect HOST:443 -cert CERT -key KEY`; check the base URL and port."
+		if isClosed(err) {
+			r.Summary = "the server closed the connection during the handshake, before asking for a client certificate: something on the path, not a verdict on our certificate"
+		}
+		r.Fix = "Compare with `openssl s_client -connect HOST:PORT`; check the base URL and port."
 	}
 	return r
 }
 
-// rejected builds the failure for a gateway that refused our certificate,
-// naming the most likely reason from what we know about the certificate;
-// alertMeaning, when known, explains the alert and stands in for a reason
-// when there is none.
-func rejected(r Result, obs *gatewayObservation, mat *Material, now time.Time, what, alertMeaning string) Result {
+// closedBeforeHello: the peer ended the connection before sending a single
+// byte of TLS. Nothing judged our certificate: the path is the problem.
+func closedBeforeHello(r Result, obs *gatewayObservation) Result {
+	r.Status = Fail
+	r.Row = docs.RowNetworkPath
+	how := "closed"
+	if errors.Is(obs.HandshakeErr, syscall.ECONNRESET) {
+		how = "reset"
+	}
+	if obs.Proxy != nil {
+		r.Summary = fmt.Sprintf("the tunnel through the proxy %s was %s before the gateway sent anything (no ServerHello): the proxy or whatever it reached ended it", obs.Proxy.URL, how)
+		r.Fix = fmt.Sprintf("Check that the proxy reaches %s:%s (its logs say why it closed the tunnel), or try without it (--proxy direct).", obs.Host, obs.Port)
+		return r
+	}
+	r.Summary = fmt.Sprintf("the connection to %s port %s was %s before the server sent anything (no ServerHello): no TLS server answered there — a load balancer without a healthy backend, a firewall, or a wrong port; nothing has judged the certificate yet", obs.Host, obs.Port, how)
+	r.Fix = "Check the base URL's host and port; `openssl s_client -connect HOST:PORT` shows the same. If they are right, something on the path ends TLS connections: your firewall, or the gateway's load balancer (report it to Axys with this output)."
+	return r
+}
+
+// wrongServerName explains a server certificate that is not for the host we
+// asked: what it is for and who issued it tell a wrong base URL (a trusted
+// certificate for another name) from interception (an untrusted issuer).
+func wrongServerName(r Result, obs *gatewayObservation, host x509.HostnameError) Result {
+	r.Status = Fail
+	r.Row = docs.RowTLSInterception
+	c := host.Certificate
+	issuer := csr.FormatName(c.RawIssuer)
+	r.add("server certificate", "%s, issued by %s", describeServerCert(c), issuer)
+	trusted := obs.Trust != nil && len(obs.ServerChain) > 0 && obs.Trust.trusted(obs.ServerChain)
+	if trusted {
+		r.Summary = fmt.Sprintf("the server's certificate is for %s, not %s (issued by %s, which this machine trusts): likely a wrong base URL, or another service on that address", certNames(c), obs.Host, issuer)
+		r.Fix = "Use the documented base URL (staging.api.axyscards.com or production.api.axyscards.com); if you set --base-url, check its host."
+		return r
+	}
+	r.Summary = fmt.Sprintf("the server's certificate is for %s, not %s, and its issuer %s is not trusted here: likely a TLS-intercepting proxy (mTLS cannot work through one)", certNames(c), obs.Host, issuer)
+	r.Fix = "Exempt the Axys gateway from TLS interception on your network, or check the base URL."
+	return r
+}
+
+// rejected builds the failure for a gateway that refused our certificate.
+// observed says what the gateway did; the likely causes found in our own
+// material follow it, never replace it.
+func rejected(r Result, obs *gatewayObservation, mat *Material, now time.Time, observed string) Result {
 	r.Status = Fail
 	r.Row = docs.RowTLSHandshake
-	if alertMeaning != "" {
-		r.add("alert means", "%s", alertMeaning)
+	if alert, ok := receivedAlert(obs.firstErr()); ok {
+		r.add("alert means", "%s", alert.meaning())
 	}
-	var why []string
-	var fix string
-	switch {
-	case mat == nil || mat.Leaf == nil || obs.SentChain == 0:
-		why = append(why, "no client certificate was sent")
-		fix = "Pass the certificate and key (--cert/--key or --p12)."
-	case now.After(mat.Leaf.NotAfter):
-		why = append(why, fmt.Sprintf("our certificate expired on %s", mat.Leaf.NotAfter.UTC().Format("2006-01-02")))
-		fix = "Renew the certificate (`axysdoctor csr --from-cert CERT`) and send the CSR to Axys; there is no grace period after expiry."
-	case now.Before(mat.Leaf.NotBefore):
-		why = append(why, "our certificate is not valid yet")
-		fix = "Check this machine's clock, or wait for the certificate's start date."
-	}
-	if mat != nil && mat.Leaf != nil && len(obs.AcceptableCAs) > 0 && !issuerListed(mat.Leaf, obs.AcceptableCAs) {
-		why = append(why, fmt.Sprintf("it accepts certificates from %s, ours is from %s — a certificate for the other environment (staging and production have separate ones), or not one Axys issued",
-			strings.Join(caNames(obs.AcceptableCAs), "; "), csr.FormatName(mat.Leaf.RawIssuer)))
-		if fix == "" {
-			fix = "Use the certificate issued for this environment (staging/sandbox share one; production has its own), or check --env / --base-url."
-		}
-	}
-	if mat != nil && mat.Leaf != nil && !clientAuthAllowed(mat.Leaf) {
-		why = append(why, "our certificate is not valid for client authentication")
-		if fix == "" {
-			fix = "Ask Axys for a certificate with the clientAuth extended key usage."
-		}
-	}
-	r.Summary = what
-	switch {
-	case len(why) > 0:
-		r.Summary += ": " + joinSentences(why)
-	case alertMeaning != "":
-		r.Summary += ": " + alertMeaning
-	}
-	if fix == "" {
-		fix = "Check the certificate was issued by Axys for this environment and is not revoked; `axysdoctor inspect CERT` shows its issuer and dates."
+	causes, fix := likelyCauses(obs, mat, now)
+	r.Summary = observed
+	if len(causes) > 0 {
+		r.Summary += "; likely cause: " + joinSentences(causes)
 	}
 	r.Fix = fix
 	return r
+}
+
+// firstErr is the error that carried the gateway's verdict.
+func (obs *gatewayObservation) firstErr() error {
+	if obs.HandshakeErr != nil {
+		return obs.HandshakeErr
+	}
+	if obs.ExchangeErr != nil {
+		return obs.ExchangeErr
+	}
+	return errors.New("")
+}
+
+// likelyCauses reads our own material for why the gateway refused it, most
+// specific first, and the fix for the first.
+func likelyCauses(obs *gatewayObservation, mat *Material, now time.Time) ([]string, string) {
+	var why []string
+	var fix string
+	add := func(cause, f string) {
+		why = append(why, cause)
+		if fix == "" {
+			fix = f
+		}
+	}
+	switch {
+	case mat == nil || mat.Leaf == nil:
+		add("no usable client certificate was given (see cert.chain)", "Give the signed certificate Axys returned, with its key (see cert.chain and key.file).")
+	case obs.SentChain == 0:
+		add("our certificate was not sent (the server did not ask for one where we could answer)", "Compare with `openssl s_client -connect HOST:PORT -cert CERT -key KEY`.")
+	case now.After(mat.Leaf.NotAfter):
+		add(fmt.Sprintf("our certificate expired on %s by this machine's clock", mat.Leaf.NotAfter.UTC().Format("2006-01-02")),
+			"Renew the certificate (`axysdoctor csr --from-cert CERT`) and send the CSR to Axys; there is no grace period after expiry.")
+	case now.Before(mat.Leaf.NotBefore):
+		add("our certificate is not valid yet by this machine's clock", "Check this machine's clock, or wait for the certificate's start date.")
+	}
+	if mat != nil && mat.Leaf != nil && len(obs.AcceptableCAs) > 0 && !issuerListed(mat.Leaf, obs.AcceptableCAs) {
+		accepted := strings.Join(caNames(obs.AcceptableCAs), "; ")
+		ours := csr.FormatName(mat.Leaf.RawIssuer)
+		missing, top := missingIntermediate(mat, obs.AcceptableCAs)
+		switch {
+		case otherEnvironment(mat.Leaf.RawIssuer, obs.AcceptableCAs):
+			add(fmt.Sprintf("the gateway accepts certificates from %s, ours is from %s: a certificate for the other environment (staging and production have separate ones)", accepted, ours),
+				"Use the certificate issued for this environment (staging and sandbox share one; production has its own), or check --env / --base-url.")
+		case missing:
+			add(fmt.Sprintf("our certificate's issuer %s is neither in the certificate file nor among the CAs the gateway accepts (%s): most likely an intermediate CA certificate is missing", csr.FormatName(top.RawIssuer), accepted),
+				fmt.Sprintf("Append the intermediate certificate %s to the certificate file, leaf first (`cat client.pem intermediate.pem > bundle.pem`); whoever issued the certificate can send it.", csr.FormatName(top.RawIssuer)))
+		default:
+			add(fmt.Sprintf("the gateway accepts certificates from %s, ours is from %s: not a certificate Axys issued for this gateway", accepted, ours),
+				"Use the certificate Axys issued for this environment; `axysdoctor inspect CERT` shows its issuer.")
+		}
+	}
+	if mat != nil && mat.Leaf != nil && !clientAuthAllowed(mat.Leaf) {
+		add("our certificate is not valid for client authentication (no clientAuth usage)", "Ask Axys for a certificate with the clientAuth extended key usage.")
+	}
+	if fix == "" {
+		fix = "Check that the certificate was issued by Axys for this environment and is not revoked; `axysdoctor inspect CERT` shows its issuer and dates."
+	}
+	return why, fix
+}
+
+// missingIntermediate walks from the leaf through the certificates in the
+// file; when the walk ends at a certificate that is not self-signed, whose
+// issuer is neither in the file nor among the gateway's acceptable CAs, an
+// intermediate is most likely missing. top is where the walk ended.
+func missingIntermediate(mat *Material, acceptable [][]byte) (bool, *x509.Certificate) {
+	if mat == nil || mat.Leaf == nil {
+		return false, nil
+	}
+	top := mat.Leaf
+	for range len(mat.Chain.Extra) + 1 {
+		if csr.IsSelfSigned(top) {
+			return false, top
+		}
+		var next *x509.Certificate
+		for _, c := range mat.Chain.Extra {
+			if c != top && bytes.Equal(c.RawSubject, top.RawIssuer) && top.CheckSignatureFrom(c) == nil {
+				next = c
+			}
+		}
+		if next == nil {
+			break
+		}
+		top = next
+	}
+	for _, ca := range acceptable {
+		if bytes.Equal(ca, top.RawIssuer) {
+			return false, top
+		}
+	}
+	return true, top
+}
+
+// otherEnvironment: our issuer names one Axys environment and the gateway's
+// acceptable CAs name the other.
+func otherEnvironment(ourIssuer []byte, acceptable [][]byte) bool {
+	ours := envWord(csr.FormatName(ourIssuer))
+	if ours == "" {
+		return false
+	}
+	for _, ca := range acceptable {
+		if theirs := envWord(csr.FormatName(ca)); theirs != "" && theirs != ours {
+			return true
+		}
+	}
+	return false
+}
+
+func envWord(name string) string {
+	n := strings.ToLower(name)
+	switch {
+	case strings.Contains(n, "production") || strings.Contains(n, " prod "):
+		return "production"
+	case strings.Contains(n, "staging") || strings.Contains(n, "sandbox"):
+		return "staging"
+	}
+	return ""
 }
 
 // issuerListed reports whether the leaf's issuer is among the DER names.
@@ -262,6 +468,52 @@ func caNames(cas [][]byte) []string {
 		out[i] = csr.FormatName(der)
 	}
 	return out
+}
+
+// certNames says what a server certificate is for: its DNS and IP SANs, or
+// its CN when it has none.
+func certNames(c *x509.Certificate) string {
+	var names []string
+	names = append(names, c.DNSNames...)
+	for _, ip := range c.IPAddresses {
+		names = append(names, ip.String())
+	}
+	if len(names) == 0 {
+		return fmt.Sprintf("CN %q", c.Subject.CommonName)
+	}
+	if len(names) > 6 {
+		names = append(names[:6], fmt.Sprintf("and %d more", len(names)-6))
+	}
+	return strings.Join(names, ", ")
+}
+
+func describeServerCert(c *x509.Certificate) string {
+	return fmt.Sprintf("%s (for %s)", leafName(c), certNames(c))
+}
+
+// describeBytes shows what a non-TLS server sent: text when it is text
+// (an SSH banner, an HTTP status line), else hex.
+func describeBytes(b []byte) string {
+	if len(b) == 0 {
+		return "nothing"
+	}
+	printable := true
+	for _, c := range string(b) {
+		if c != '\r' && c != '\n' && !unicode.IsPrint(c) {
+			printable = false
+		}
+	}
+	if i := bytes.IndexAny(b, "\r\n"); i > 0 {
+		b = b[:i]
+	}
+	if printable {
+		s := oneLine(string(b), 60)
+		if strings.HasPrefix(s, "HTTP/") {
+			return fmt.Sprintf("%q (plain HTTP, not HTTPS)", s)
+		}
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("bytes % x", b)
 }
 
 // nginxCertError recognizes the pages nginx serves when ssl_verify_client
@@ -286,6 +538,8 @@ func isClosed(err error) bool {
 // describeNetError names a connection failure in plain words.
 func describeNetError(err error, timeout time.Duration) string {
 	switch {
+	case err == nil:
+		return "no answer"
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused: nothing listens there, or a firewall rejects the connection"
 	case isTimeout(err):
@@ -294,6 +548,8 @@ func describeNetError(err error, timeout time.Duration) string {
 		return "no route to the gateway from this machine"
 	case errors.Is(err, syscall.ECONNRESET):
 		return "connection reset by the other side"
+	case isClosed(err):
+		return "the connection was closed"
 	}
 	return err.Error()
 }
@@ -309,6 +565,9 @@ func tlsVersion(v uint16) string {
 }
 
 func ms(d time.Duration) string {
+	if d < time.Millisecond {
+		return "<1ms"
+	}
 	return d.Round(time.Millisecond).String()
 }
 

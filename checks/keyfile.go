@@ -2,8 +2,11 @@ package checks
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 
 	"github.com/axysdoctor/axysdoctor/csr"
@@ -45,8 +48,15 @@ func checkKeyFile(ctx context.Context, s *session) Result {
 		fixes = append(fixes, "Keep this key only if Axys signed a certificate for it; for a new CSR use `axysdoctor csr` (RSA-2048 by default).")
 	}
 
-	if st, err := os.Stat(m.KeyPath); err == nil && runtime.GOOS != "windows" {
+	permsChecked := false
+	switch st, err := os.Stat(m.KeyPath); {
+	case runtime.GOOS == "windows":
+		r.add("permissions", "not checked (Windows file permissions are ACLs, which this check does not read)")
+	case err != nil:
+		r.add("permissions", "not checked: %s", plainStatError(err))
+	default:
 		mode := st.Mode().Perm()
+		permsChecked = true
 		r.add("permissions", "%04o", mode)
 		if mode&0o077 != 0 {
 			r.worsen(Warn)
@@ -59,7 +69,13 @@ func checkKeyFile(ctx context.Context, s *session) Result {
 	status, root, err := s.deps.git().Status(ctx, m.KeyPath)
 	switch {
 	case err != nil:
-		r.add("git", "could not ask git: %v", err)
+		r.add("git", "not checked: %v", err)
+		r.worsen(Warn)
+		if r.Row == "" {
+			r.Row = docs.RowCredentialHygiene
+		}
+		warnings = append(warnings, "whether git tracks the private key could not be checked ("+err.Error()+")")
+		fixes = append(fixes, fmt.Sprintf("Check by hand that the key is not committed: `git -C %s ls-files --error-unmatch %s` must fail.", shell.Quote(filepath.Dir(m.KeyPath)), shell.Quote(filepath.Base(m.KeyPath))))
 	case status == GitTracked:
 		r.add("git", "tracked in the work tree at %s", root)
 		r.Status = Fail
@@ -88,6 +104,27 @@ func checkKeyFile(ctx context.Context, s *session) Result {
 		r.Fix = joinSentences(fixes)
 		return r
 	}
-	r.Summary = fmt.Sprintf("%s private key, readable only by you", kind)
+	perms := "readable only by you"
+	if !permsChecked {
+		perms = "permissions not checked"
+		r.worsen(Warn)
+		r.Row = docs.RowCredentialHygiene
+		r.Fix = "Check by hand that only you can read the key file."
+	}
+	gitWord := "not in a git work tree"
+	if status == GitIgnored {
+		gitWord = "ignored by git"
+	}
+	r.Summary = fmt.Sprintf("%s private key, %s, %s", kind, perms, gitWord)
 	return r
+}
+
+func plainStatError(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "the file is gone"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	}
+	return err.Error()
 }

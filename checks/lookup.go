@@ -86,6 +86,9 @@ func followAnswer(r *dns.Msg, qname string, qtype uint16) ([]string, string) {
 		}
 		v := rrValue(rr)
 		if !slices.Contains(vals, v) {
+			if len(vals) == maxAnswerValues {
+				break // the rest is left out: see query.describe
+			}
 			vals = append(vals, v)
 		}
 	}

@@ -63,6 +63,23 @@ func (ca testCA) issue(t testing.TB, cn string, server bool, notAfter time.Time)
 	return c, key
 }
 
+// intermediate makes an issuing CA under ca.
+func (ca testCA) intermediate(t testing.TB, name string) testCA {
+	t.Helper()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, key.Public(), ca.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := x509.ParseCertificate(der)
+	return testCA{c, key}
+}
+
 // gatewayPKI is what a fake gateway and its client need.
 type gatewayPKI struct {
 	server            tls.Certificate

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -13,8 +14,23 @@ import (
 
 // checkProbe judges the answer to GET {base}/cardholders?limit=1, sent with
 // X-API-Key over the handshake's own connection (see checkHandshake).
+//
+// It judges any HTTP answer the gateway chain observed, even when the
+// handshake itself is a finding (a hop that never asked for a client
+// certificate still answered something, which the story then explains);
+// it is skipped only when no answer came, or when the answer was the
+// gateway's verdict on the certificate (nginx's 400).
 func checkProbe(_ context.Context, s *session) Result {
 	obs := s.gateway
+	hs := s.result(IDTLSHandshake)
+	switch {
+	case obs == nil || hs.Status == Skip:
+		return Result{Status: Skip, Summary: "skipped: needs tls.handshake (skipped)"}
+	case obs.Response == nil && (hs.Status == Fail || !obs.RequestSent):
+		return Result{Status: Skip, Summary: "skipped: no HTTP answer came (see tls.handshake)"}
+	case hs.Status == Fail && hs.Row == docs.RowTLSHandshake:
+		return Result{Status: Skip, Summary: "skipped: the gateway's answer was its verdict on the certificate (see tls.handshake)"}
+	}
 	r := judgeProbe(obs, s.opts.APIKey, s.opts.Environment)
 	r.Duration = obs.TTFB
 	if r.Status == Fail && (r.Row == docs.RowAuthorizedIPs) {
@@ -24,44 +40,64 @@ func checkProbe(_ context.Context, s *session) Result {
 }
 
 // judgeProbe classifies the HTTP answer. It is pure: the same observation
-// always gives the same result. Text it quotes from the network may hold
-// the key; Diagnose redacts every result (redactResult) before anyone sees it.
+// always gives the same result. Text quoted from the network is redacted
+// (the key in any form) before it is cut to fit a line.
 func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
+	red := newRedactor(key)
+	quote := func(s string, n int) string { return oneLine(red.apply(s), n) }
 	r := Result{Status: Pass}
 	r.add("request", "GET %s with X-API-Key %s", env.ProbeURL, key.Redacted())
 	if env.Note != "" {
 		r.add("environment", "%s", env.Note)
 	}
+	if obs.Proxy != nil {
+		r.add("through proxy", "%s", obs.Proxy.describe())
+	}
 	resp := obs.Response
 	if resp == nil {
 		r.Status = Fail
-		if obs.ExchangeErr != nil && isTimeout(obs.ExchangeErr) {
+		switch {
+		case errors.Is(obs.ExchangeErr, errHeadTooLarge):
+			r.Row = docs.RowUnexpectedResponse
+			r.Summary = "the answer's head (status line and headers) went past " + fmt.Sprint(maxHead>>10) + " KB without ending: not an answer the Axys API gives"
+			r.Fix = "Check the base URL and anything on the path that rewrites responses."
+		case obs.ExchangeErr != nil && isTimeout(obs.ExchangeErr):
 			r.Row = docs.RowNetworkPath
 			r.Summary = fmt.Sprintf("no HTTP answer within %s", obs.Timeout)
 			r.Fix = "Run again with a longer --timeout; if the gateway never answers, report it to Axys with this output."
-		} else {
+		default:
 			r.Row = docs.RowUnexpectedResponse
-			r.Summary = "no HTTP answer: " + oneLine(errString(obs.ExchangeErr), 200)
+			r.Summary = "no HTTP answer: " + quote(errString(obs.ExchangeErr), 200)
 			r.Fix = "Run again; if it persists, report it to Axys with this output."
 		}
 		return r
 	}
 	code := resp.StatusCode
 	r.add("answer", "HTTP %d %s in %s", code, http.StatusText(code), ms(obs.TTFB))
-	if ct := resp.Header.Get("Content-Type"); ct != "" {
-		r.add("content type", "%s", oneLine(ct, 80))
+	ct := resp.Header.Get("Content-Type")
+	if ct != "" {
+		r.add("content type", "%s", quote(ct, 80))
 	}
-	snippet := oneLine(string(obs.Body), 200)
-	if snippet != "" {
+	if snippet := quote(string(obs.Body), 200); snippet != "" {
 		r.add("body", "%s", snippet)
 	}
 	if obs.BodyErr != nil {
 		r.add("body note", "the body did not finish within %s; judged on what arrived", obs.Timeout)
 	}
-	for _, h := range []string{"Retry-After", "Location", "X-Request-Id", "X-Request-ID", "X-Amzn-Requestid", "Server"} {
+	for _, h := range []string{"Retry-After", "Location", "Server", "Via", "Date"} {
 		if v := resp.Header.Get(h); v != "" {
-			r.add(strings.ToLower(h), "%s", oneLine(v, 120))
+			r.add(strings.ToLower(h), "%s", quote(v, 120))
 		}
+	}
+	for _, id := range requestIDs(resp.Header, red) {
+		r.add("request id", "%s", id)
+	}
+	kind := classifyBody(ct, obs.Body)
+	foreign := func(what string) {
+		r.Status = Fail
+		r.Row = docs.RowUnexpectedResponse
+		r.Summary = fmt.Sprintf("HTTP %d with %s (%s): something other than the Axys API answered, which answers with its JSON envelope — likely a proxy, a load balancer or a wrong base URL", code, kind, describeServer(resp.Header, red))
+		r.Fix = "Check the base URL and any proxy or load balancer in front of the gateway first (" + what + "); only once the Axys API itself answers does a ticket to Axys help."
 	}
 	switch {
 	case code == http.StatusOK:
@@ -70,12 +106,12 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 		case !ok:
 			r.Status = Fail
 			r.Row = docs.RowUnexpectedResponse
-			r.Summary = "HTTP 200, but the body is not the API's JSON: something other than the Axys API answered (a captive portal, proxy or wrong base URL)"
+			r.Summary = fmt.Sprintf("HTTP 200, but with %s, not the API's JSON envelope: something other than the Axys API answered (a captive portal, proxy or wrong base URL)", kind)
 			r.Fix = "Check the base URL and that nothing on the path rewrites responses."
 		case status != "success":
 			r.Status = Warn
 			r.Row = docs.RowUnexpectedResponse
-			r.Summary = fmt.Sprintf("HTTP 200 with envelope status %q", status)
+			r.Summary = fmt.Sprintf("HTTP 200 with envelope status %q", quote(status, 40))
 			r.Fix = "Read the envelope's message; report it to Axys if unclear."
 		default:
 			r.Summary = "HTTP 200: certificate, calling IP and API key all accepted"
@@ -83,6 +119,8 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 				r.add("note", "no cardholders yet: normal for a new Program; if you expected some, the key may belong to another Program")
 			}
 		}
+	case code == http.StatusUnauthorized && kind.foreign():
+		foreign("a 401 page that is not the API's")
 	case code == http.StatusUnauthorized:
 		r.Status = Fail
 		r.Row = docs.RowAPIKey
@@ -93,15 +131,20 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 			r.Summary = fmt.Sprintf("HTTP 401: the certificate and IP passed, but the API key %s is wrong or revoked", key.Redacted())
 			r.Fix = "Check the key belongs to this environment (staging and production keys differ) and has not been revoked or rotated; copy it again without spaces or quotes."
 		}
+	case code == http.StatusForbidden && documentedForbidden(kind, obs.Body):
+		r.Status = Fail
+		r.Row = docs.RowAuthorizedIPs
+		r.Summary = "HTTP 403 No Authorised IPs configured: the calling IP is not allowlisted, or it fails FCrDNS (the gateway cannot say which)"
+		r.Fix = "Ask Axys to allowlist the address the gateway sees, and make its FCrDNS pass (see net.egress and dns.fcrdns)."
+	case code == http.StatusForbidden && kind.foreign():
+		foreign("a 403 page is not the documented \"No Authorised IPs configured\"")
 	case code == http.StatusForbidden:
 		r.Status = Fail
 		r.Row = docs.RowAuthorizedIPs
-		if bytes.Contains(bytes.ToLower(obs.Body), []byte("authori")) {
-			r.Summary = "HTTP 403 No Authorised IPs configured: the calling IP is not allowlisted, or it fails FCrDNS (the gateway cannot say which)"
-		} else {
-			r.Summary = "HTTP 403 without the authorized-IPs message: an IP or compliance restriction"
-		}
-		r.Fix = "Ask Axys to allowlist the address the gateway sees, and make its FCrDNS pass (see net.egress and dns.fcrdns)."
+		r.Summary = "HTTP 403 without the documented authorised-IPs message: the API refused the call for another reason (the docs name a compliance restriction as rare)"
+		r.Fix = "Ask Axys what this 403 means, quoting its body and the time; check the allowlist and FCrDNS too (see net.egress and dns.fcrdns)."
+	case code == http.StatusNotFound && kind.foreign():
+		foreign("a 404 page usually means a wrong path in the base URL")
 	case code == http.StatusNotFound:
 		r.Status = Fail
 		r.Row = docs.RowTenantCredentials
@@ -112,7 +155,7 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 		r.Row = docs.RowRateLimited
 		r.Summary = "HTTP 429: rate limited, so the credentials were not confirmed"
 		if ra := resp.Header.Get("Retry-After"); ra != "" {
-			r.Summary += fmt.Sprintf(" (Retry-After: %s)", oneLine(ra, 40))
+			r.Summary += fmt.Sprintf(" (Retry-After: %s)", quote(ra, 40))
 		}
 		r.Fix = "Wait and run again; if other traffic shares this key, run the probe when it is quiet."
 	case code >= 500:
@@ -123,7 +166,7 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 	case code >= 300 && code < 400:
 		r.Status = Fail
 		r.Row = docs.RowUnexpectedResponse
-		loc := oneLine(resp.Header.Get("Location"), 120)
+		loc := quote(resp.Header.Get("Location"), 120)
 		r.Summary = fmt.Sprintf("HTTP %d redirect to %s, not followed (the API key is never sent to a redirect target)", code, orDash(loc))
 		r.Fix = "The Axys API does not redirect: check the base URL (https, the /v2 path, the right host) and anything on the path that rewrites requests."
 	default:
@@ -133,6 +176,78 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 		r.Fix = "Check the base URL; report it to Axys with this output if it is right."
 	}
 	return r
+}
+
+// bodyKind is what an answer's body looks like.
+type bodyKind string
+
+const (
+	bodyEnvelope bodyKind = "the API's JSON envelope"
+	bodyJSON     bodyKind = "a JSON body"
+	bodyHTML     bodyKind = "an HTML page"
+	bodyText     bodyKind = "a plain-text body"
+	bodyEmpty    bodyKind = "an empty body"
+)
+
+// foreign: a body the Axys API does not send (it answers in JSON).
+func (k bodyKind) foreign() bool { return k == bodyHTML || k == bodyText }
+
+func classifyBody(contentType string, body []byte) bodyKind {
+	t := bytes.TrimSpace(body)
+	switch {
+	case len(t) == 0:
+		return bodyEmpty
+	case t[0] == '{' || t[0] == '[':
+		if _, ok := envelopeStatus(t); ok {
+			return bodyEnvelope
+		}
+		return bodyJSON
+	case t[0] == '<' || strings.Contains(strings.ToLower(contentType), "html"):
+		return bodyHTML
+	}
+	return bodyText
+}
+
+// documentedForbidden: the 403 the docs describe, "No Authorised IPs
+// configured" (or a message about authorised IPs), in JSON or plain text —
+// the docs do not say which — but not inside an HTML page, which is some
+// other server's.
+func documentedForbidden(kind bodyKind, body []byte) bool {
+	if kind == bodyHTML {
+		return false
+	}
+	b := bytes.ToLower(body)
+	return bytes.Contains(b, []byte("authorised ip")) || bytes.Contains(b, []byte("authorized ip"))
+}
+
+// describeServer names who answered, from Server and Via, for a verdict
+// that something other than the API answered.
+func describeServer(h http.Header, red redactor) string {
+	var parts []string
+	if v := h.Get("Server"); v != "" {
+		parts = append(parts, "Server: "+oneLine(red.apply(v), 60))
+	}
+	if v := h.Get("Via"); v != "" {
+		parts = append(parts, "Via: "+oneLine(red.apply(v), 60))
+	}
+	if len(parts) == 0 {
+		return "no Server or Via header"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// requestIDHeaders are the headers gateways use to name a request; their
+// values go into the report and the support bundle, to quote in a ticket.
+var requestIDHeaders = []string{"X-Request-Id", "X-Amzn-Requestid", "X-Amz-Cf-Id", "X-Correlation-Id", "Request-Id", "Cf-Ray", "X-Trace-Id"}
+
+func requestIDs(h http.Header, red redactor) []string {
+	var out []string
+	for _, name := range requestIDHeaders {
+		if v := h.Get(name); v != "" {
+			out = append(out, name+": "+oneLine(red.apply(v), 120))
+		}
+	}
+	return out
 }
 
 // explainForbidden adds what axysdoctor saw of the two causes a 403 hides.
@@ -209,4 +324,18 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// proxyName names the software that answered, from Via or Server headers,
+// when a proxy is the one answering.
+func proxyName(p *proxyTunnel) string {
+	if p.Header == nil {
+		return ""
+	}
+	for _, h := range []string{"Via", "Server", "Proxy-Agent"} {
+		if v := p.Header.Get(h); v != "" {
+			return h + ": " + oneLine(v, 80)
+		}
+	}
+	return ""
 }

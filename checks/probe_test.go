@@ -39,7 +39,7 @@ func TestJudgeProbe(t *testing.T) {
 		{"401 no key", response(401, `{"status":"error"}`), APIKey{}, Fail, docs.RowAPIKey, "no API key was given"},
 		{"401", response(401, `{"status":"error"}`), key, Fail, docs.RowAPIKey, "…cdef"},
 		{"403", response(403, `{"status":"error","message":"No Authorised IPs configured"}`), key, Fail, docs.RowAuthorizedIPs, "No Authorised IPs configured"},
-		{"403 other", response(403, `{"status":"error","message":"Forbidden"}`), key, Fail, docs.RowAuthorizedIPs, "without the authorized-IPs message"},
+		{"403 other", response(403, `{"status":"error","message":"Forbidden"}`), key, Fail, docs.RowAuthorizedIPs, "without the documented authorised-IPs message"},
 		{"404", response(404, `{"status":"error"}`), key, Fail, docs.RowTenantCredentials, "tenant-level key"},
 		{"429", response(429, `{}`, "Retry-After", "30"), key, Fail, docs.RowRateLimited, "Retry-After: 30"},
 		{"503", response(503, `{}`), key, Fail, docs.RowPlatformError, "HTTP 503"},

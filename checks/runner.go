@@ -3,9 +3,14 @@ package checks
 import (
 	"context"
 	"fmt"
+	"net/netip"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/axysdoctor/axysdoctor/docs"
 )
 
 // step is one node of the check graph.
@@ -21,10 +26,14 @@ type step struct {
 // EventType distinguishes progress events.
 type EventType int
 
-// Event types.
+// Event types. A Revised event follows the graph when telling the run's
+// story changed a finished result (a consequence of the root cause, or a
+// local finding the platform's own verdict outranks); consumers keyed by
+// check ID simply replace the result.
 const (
 	Started EventType = iota
 	Finished
+	Revised
 )
 
 // Event reports progress: a check started, or finished with its Result.
@@ -37,7 +46,8 @@ type Event struct {
 
 // runGraph runs steps, each as soon as what it waits for is done, and
 // returns results in the order of steps. onEvent, if set, is called from
-// one goroutine at a time.
+// one goroutine at a time. A step that panics becomes its own failure; a
+// step cut off by the run's deadline says so.
 func runGraph(ctx context.Context, steps []step, s *session, onEvent func(Event)) []Result {
 	var emitMu sync.Mutex
 	emit := func(e Event) {
@@ -64,17 +74,17 @@ func runGraph(ctx context.Context, steps []step, s *session, onEvent func(Event)
 			var r Result
 			if skip, ok := s.blocked(st.needs); ok {
 				r = Result{Status: Skip, Summary: skip}
-			} else if ctx.Err() != nil {
-				r = Result{Status: Skip, Summary: "not run: the diagnosis was cancelled"}
+			} else if why := s.stopped(ctx); why != "" {
+				r = Result{Status: Skip, Summary: "not run: " + why}
 			} else {
 				emit(Event{Type: Started, ID: st.id, Title: st.title})
 				start := s.now()
-				r = st.run(ctx, s)
+				r = runStep(ctx, st, s)
 				if r.Duration == 0 {
 					r.Duration = s.now().Sub(start)
 				}
-				if ctx.Err() != nil && r.Status == Fail {
-					r = Result{Status: Skip, Summary: "stopped: the diagnosis was cancelled", Evidence: r.Evidence, Duration: r.Duration}
+				if why := s.stopped(ctx); why != "" && r.Status != Pass && r.Status != Skip {
+					r = cutOff(r, why, s.cancelled(ctx))
 				}
 			}
 			r.ID, r.Title = st.id, st.title
@@ -85,6 +95,56 @@ func runGraph(ctx context.Context, steps []step, s *session, onEvent func(Event)
 	}
 	wg.Wait()
 	return results
+}
+
+// runStep runs one check; a panic becomes the check's failure, with the
+// panic's text and where it happened as evidence, so one broken check
+// never takes the report with it.
+func runStep(ctx context.Context, st step, s *session) (r Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			r = Result{Status: Fail, Row: docs.RowInternalError,
+				Summary: "internal error: this check crashed (" + oneLine(fmt.Sprint(p), 120) + "); the other checks are unaffected",
+				Fix:     "Report it to the axysdoctor maintainers with this output; the evidence holds where it crashed."}
+			r.add("panic", "%v", p)
+			r.add("where", "%s", panicSite())
+		}
+	}()
+	return st.run(ctx, s)
+}
+
+// panicSite is the first frame of the stack outside the runtime and this
+// file: where the panic happened.
+func panicSite() string {
+	pcs := make([]uintptr, 32)
+	n := runtime.Callers(3, pcs)
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "runtime.") && !strings.HasSuffix(f.File, "/runner.go") {
+			return fmt.Sprintf("%s (%s:%d)", f.Function, filepath.Base(f.File), f.Line)
+		}
+		if !more {
+			return "unknown"
+		}
+	}
+}
+
+// cutOff replaces a result that ended badly because the run was stopped:
+// what it saw is kept as evidence, but a missing answer is not reported as
+// a finding about the world.
+func cutOff(r Result, why string, cancelled bool) Result {
+	out := Result{Status: Skip, Summary: "stopped: " + why, Evidence: r.Evidence, Duration: r.Duration}
+	if !cancelled {
+		out.Status = Fail
+		out.Row = docs.RowNetworkPath
+		out.Summary = "cut off: " + why + " before this check finished, so its answer is unknown (not missing)"
+		out.Fix = "The peers answered too slowly for the whole run to finish: run again, with a longer --timeout if the network is slow."
+		if r.Summary != "" {
+			out.add("before the cut-off", "%s", r.Summary)
+		}
+	}
+	return out
 }
 
 // blocked says why a step cannot run: a needed check failed or was skipped.
@@ -114,20 +174,72 @@ func statusWord(s Status) string {
 	return "passed"
 }
 
+// stopped says why the run must not go on — the user cancelled it, or its
+// deadline passed — or "" while it may.
+func (s *session) stopped(ctx context.Context) string {
+	switch {
+	case ctx.Err() == nil:
+		return ""
+	case s.cancelled(ctx):
+		return "the diagnosis was cancelled"
+	}
+	return fmt.Sprintf("the run's deadline (%s, 3 × --timeout) passed", ms(s.opts.runBudget()))
+}
+
+// cancelled tells a cancelled run from one whose deadline passed.
+func (s *session) cancelled(ctx context.Context) bool {
+	return ctx.Err() != nil && (s.parent == nil || s.parent.Err() != nil)
+}
+
 // session is the state one diagnosis shares between its steps. Fields set
 // by a step are read only by steps that wait for it, after its done channel
 // closed, which orders the accesses.
 type session struct {
-	opts  Options
-	mat   *Material
-	deps  Deps
-	start time.Time
+	// parent is the caller's context, without the run's deadline: its
+	// cancellation is the user's, the deadline is ours.
+	parent context.Context
+	opts   Options
+	mat    *Material
+	deps   Deps
+	start  time.Time
 
 	mu      sync.Mutex
 	results map[string]Result
 
-	egress  []egressAnswer // net.egress → dns.fcrdns
-	gateway *gatewayObservation
+	egress []egressAnswer // net.egress → dns.fcrdns
+	// viaProxy is set when the API traffic goes through a proxy; then
+	// proxyEgress holds the proxy's egress addresses as learnt through it.
+	viaProxy    *proxyTunnel
+	proxyEgress []netip.Addr
+	gateway     *gatewayObservation
+	// dns is the run's bounded exchanger (newBudgetDNS over deps.DNS).
+	dns DNSExchanger
+	// trust verifies the gateway's certificate (serverTrust).
+	trustOnce sync.Once
+	trust     *serverTrust
+}
+
+// serverTrust is the run's verifier of server certificates.
+func (s *session) serverTrust() *serverTrust {
+	s.trustOnce.Do(func() {
+		if s.trust == nil {
+			s.trust = newServerTrust(s.opts.CAFile)
+		}
+	})
+	return s.trust
+}
+
+// resolverDNS is the exchanger every lookup of the run goes through.
+func (s *session) resolverDNS() DNSExchanger {
+	if s.dns != nil {
+		return s.dns
+	}
+	return s.deps.dns()
+}
+
+// lookupAddrs looks name up through the run's bounded exchanger.
+func (s *session) lookupAddrs(ctx context.Context, resolver, name string, v6 bool, timeout time.Duration) ([]netip.Addr, []query) {
+	return lookupAddrs(ctx, s.resolverDNS(), resolver, name, v6, timeout)
 }
 
 func (s *session) now() time.Time { return s.deps.now() }

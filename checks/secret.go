@@ -39,10 +39,12 @@ func (k APIKey) String() string               { return k.Redacted() }
 func (k APIKey) GoString() string             { return k.Redacted() }
 func (k APIKey) MarshalText() ([]byte, error) { return []byte(k.Redacted()), nil }
 
-// redactKey replaces every occurrence of the key in s.
+// redactKey replaces every occurrence of the key in s, in any of the
+// forms a redactor recognizes.
 func redactKey(s string, key APIKey) string {
-	if k := key.Reveal(); len(k) >= 4 {
-		s = strings.ReplaceAll(s, k, "[api key]")
-	}
-	return s
+	return newRedactor(key).apply(s)
 }
+
+// RedactKey is redactKey for callers outside the engine (support bundles,
+// logs): the same rules, so nothing that leaves axysdoctor differs.
+func RedactKey(s string, key APIKey) string { return redactKey(s, key) }

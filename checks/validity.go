@@ -54,7 +54,7 @@ func checkValidity(_ context.Context, s *session) Result {
 		return r
 	}
 	days := csr.DaysLeft(c.NotAfter, now)
-	r.Summary = fmt.Sprintf("valid until %s, %s left", c.NotAfter.UTC().Format("2006-01-02"), csr.InDays(days))
+	r.Summary = fmt.Sprintf("valid for %d more days, until %s", days, c.NotAfter.UTC().Format("2006-01-02"))
 	for i := len(reminderDays) - 1; i >= 0; i-- {
 		if days < reminderDays[i] {
 			r.Status = Warn

@@ -44,6 +44,8 @@ const (
 	RowRateLimited        = "rate-limited"
 	RowPlatformError      = "platform-error"
 	RowUnexpectedResponse = "unexpected-response"
+	RowInternalError      = "internal-error"
+	RowClockSkew          = "clock-skew"
 )
 
 // Table is the failure table: the documented rows first, then ours.
@@ -146,6 +148,22 @@ var Table = []Row{
 		Cause:       "A proxy or load balancer answering instead of Axys, or a wrong base URL",
 		WhereToLook: "Errors & Status Codes",
 		URL:         PageErrors,
+		Ours:        true,
+	},
+	{
+		ID:          RowClockSkew,
+		Symptom:     "This machine's clock is more than two minutes away from the gateway's",
+		Cause:       "No time synchronisation (NTP) here; certificate dates and TLS are judged against a wrong clock, so a valid certificate can look expired or not yet valid",
+		WhereToLook: "timedatectl / your NTP service; Certificates & CSRs",
+		URL:         PageCSR,
+		Ours:        true,
+	},
+	{
+		ID:          RowInternalError,
+		Symptom:     "A check crashed inside axysdoctor",
+		Cause:       "A bug in axysdoctor, not in your setup; the other checks still ran",
+		WhereToLook: "the evidence of the crashed check; report it to the axysdoctor maintainers",
+		URL:         PageAuth,
 		Ours:        true,
 	},
 }

@@ -52,6 +52,26 @@ func newCA(name string, now time.Time) (*CA, error) {
 	return &CA{Cert: cert, Key: key}, nil
 }
 
+// newIntermediate makes an issuing CA under ca.
+func (ca *CA) newIntermediate(name string, now time.Time) (*CA, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := ca.issue(&x509.Certificate{
+		Subject:    pkix.Name{Organization: []string{"Axys Emulator"}, CommonName: name},
+		NotBefore:  now.Add(-time.Hour),
+		NotAfter:   now.AddDate(3, 0, 0),
+		IsCA:       true,
+		MaxPathLen: 0, MaxPathLenZero: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+	}, key.Public())
+	if err != nil {
+		return nil, err
+	}
+	return &CA{Cert: cert, Key: key}, nil
+}
+
 // issue signs a certificate for pub with the given template fields.
 func (ca *CA) issue(tmpl *x509.Certificate, pub crypto.PublicKey) (*x509.Certificate, error) {
 	tmpl.SerialNumber = serial()
@@ -76,7 +96,7 @@ func (ca *CA) serverCert(now time.Time) (*x509.Certificate, crypto.Signer, error
 		KeyUsage:    x509.KeyUsageDigitalSignature,
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		DNSNames:    []string{"localhost", "gateway.axys-emulator.test"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv4(127, 0, 0, 2), net.IPv6loopback},
 	}, key.Public())
 	return c, key, err
 }

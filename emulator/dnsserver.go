@@ -94,13 +94,14 @@ type dnsServer struct {
 	Addr   string
 }
 
-// startDNS listens on 127.0.0.1 with UDP and TCP on the same random port.
-func startDNS(z *zone, f func() faults) (*dnsServer, error) {
+// startDNS listens on addr (127.0.0.1:0 for a random port) with UDP and
+// TCP on the same port.
+func startDNS(addr string, z *zone, f func() faults) (*dnsServer, error) {
 	var pc net.PacketConn
 	var ln net.Listener
 	var err error
 	for range 10 { // the TCP port may be taken; try another UDP port
-		pc, err = net.ListenPacket("udp", "127.0.0.1:0")
+		pc, err = net.ListenPacket("udp", addr)
 		if err != nil {
 			return nil, err
 		}
@@ -109,6 +110,9 @@ func startDNS(z *zone, f func() faults) (*dnsServer, error) {
 			break
 		}
 		pc.Close()
+		if _, port, _ := net.SplitHostPort(addr); port != "0" {
+			break // a fixed port: trying again cannot help
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("listen DNS: %w", err)

@@ -1,11 +1,14 @@
 package emulator
 
 import (
+	"crypto"
 	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -29,6 +32,18 @@ type Options struct {
 	Now func() time.Time
 	// MaxTLS caps the gateway's TLS version (default TLS 1.3).
 	MaxTLS uint16
+	// Listen and DNSListen are the gateway's and the DNS server's
+	// addresses (default 127.0.0.1 on a random port). DNS listens on UDP
+	// and TCP at the same port.
+	Listen, DNSListen string
+	// StateDir keeps the CAs and API keys across runs (state.pem, mode
+	// 0600): certificates and keys written by an earlier run stay valid.
+	// Empty: fresh ones every run.
+	StateDir string
+	// Log, when set, receives one line per request and per refused
+	// handshake: time, caller, method and path, client certificate
+	// subject, verdict.
+	Log io.Writer
 }
 
 // Identity is the tenant the emulator's ready-made credential is for. Its
@@ -45,9 +60,17 @@ type Emulator struct {
 	BaseURL string
 	// DNSAddr serves the tenant's zone and myip.opendns.com (UDP and TCP).
 	DNSAddr string
+	// ProxyURL is an HTTP CONNECT proxy in front of the gateway; calls
+	// through it reach the gateway from ProxyEgress.
+	ProxyURL string
+	// WhoAmIURL answers GET with the caller's address (through the proxy:
+	// the proxy's), like checkip.amazonaws.com.
+	WhoAmIURL string
 	// Staging and Production are the client CAs; ServerCA signed the
-	// gateway's certificate (give it to check as --ca-file).
-	Staging, Production, ServerCA *CA
+	// gateway's certificate (give it to check as --ca-file). Intermediate
+	// is an issuing CA under the trusted client CA, for the
+	// missing-intermediate scenario.
+	Staging, Production, ServerCA, Intermediate *CA
 	// ProgramKey is accepted for Program endpoints; TenantKey is a
 	// tenant-level key (404 on /cardholders).
 	ProgramKey, TenantKey string
@@ -60,10 +83,12 @@ type Emulator struct {
 	now       func() time.Time
 	maxTLS    uint16
 	zone      *zone
-	allowlist []netip.Addr
 	dns       *dnsServer
+	proxy     *connectProxy
+	whoami    *whoAmI
 	http      *http.Server
 	ln        net.Listener
+	log       *requestLog
 	closing   chan struct{}
 	closeOnce sync.Once
 	requests  atomic.Int64
@@ -82,7 +107,7 @@ func Start(opts Options) (*Emulator, error) {
 		maxTLS:      opts.MaxTLS,
 		Environment: opts.Environment,
 		zone:        newZone(),
-		allowlist:   []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.MustParseAddr("::1")},
+		log:         newRequestLog(opts.Log),
 		closing:     make(chan struct{}),
 	}
 	if e.style == "" {
@@ -101,27 +126,59 @@ func Start(opts Options) (*Emulator, error) {
 		e.now = time.Now
 	}
 	sc.apply(&e.faults)
-	e.ProgramKey, e.TenantKey = "axys_prog_"+randomHex(16), "axys_tenant_"+randomHex(16)
-	now := e.now()
-	if e.Staging, err = newCA("Axys Emulator Staging Client CA", now); err != nil {
-		return nil, err
-	}
-	if e.Production, err = newCA("Axys Emulator Production Client CA", now); err != nil {
-		return nil, err
-	}
-	if e.ServerCA, err = newCA("Axys Emulator Server CA", now); err != nil {
+	if err := e.loadOrMakeState(opts.StateDir); err != nil {
 		return nil, err
 	}
 	e.fillZone()
-	if e.dns, err = startDNS(e.zone, e.fault); err != nil {
+	var stops []func()
+	fail := func(err error) (*Emulator, error) {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
 		return nil, err
 	}
+	if e.dns, err = startDNS(orLoopback(opts.DNSListen), e.zone, e.fault); err != nil {
+		return fail(err)
+	}
+	stops = append(stops, e.dns.close)
 	e.DNSAddr = e.dns.Addr
-	if err := e.startGateway(now); err != nil {
-		e.dns.close()
-		return nil, err
+	if e.proxy, err = startProxy("127.0.0.1:0", e.fault, e.log.printf); err != nil {
+		return fail(err)
+	}
+	stops = append(stops, e.proxy.close)
+	e.ProxyURL = e.proxy.URL()
+	now := e.now()
+	cert, key, err := e.ServerCA.serverCert(now)
+	if err != nil {
+		return fail(err)
+	}
+	if e.whoami, err = startWhoAmI(cert, key); err != nil {
+		return fail(err)
+	}
+	stops = append(stops, e.whoami.close)
+	e.WhoAmIURL = e.whoami.URL
+	if err := e.startGateway(orLoopback(opts.Listen), cert, key); err != nil {
+		return fail(err)
 	}
 	return e, nil
+}
+
+func orLoopback(addr string) string {
+	if addr == "" {
+		return "127.0.0.1:0"
+	}
+	return addr
+}
+
+// allowlist is the addresses the gateway accepts calls from: the tenant's
+// host, and the proxy's egress address — only that one when the scenario
+// says the tenant must call through the proxy.
+func (e *Emulator) allowlist() []netip.Addr {
+	proxy, _ := netip.AddrFromSlice(ProxyEgress.To4())
+	if e.fault().onlyViaProxy {
+		return []netip.Addr{proxy}
+	}
+	return []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.MustParseAddr("::1"), proxy}
 }
 
 // fillZone writes the tenant's public records as the scenario wants them.
@@ -131,6 +188,10 @@ func (e *Emulator) fillZone() {
 	host := Identity.CommonName + "."
 	e.zone.add(host + " 300 IN A 127.0.0.1")
 	e.zone.add(host + " 300 IN AAAA ::1")
+	// The proxy's egress address belongs to the tenant too (its PTR and A
+	// records are in order), as a tenant's corporate proxy would.
+	e.zone.add(host + " 300 IN A 127.0.0.2")
+	e.zone.add("2.0.0.127.in-addr.arpa. 300 IN PTR " + host)
 	switch {
 	case f.missingPTR:
 	case f.ptrMismatch:
@@ -143,36 +204,55 @@ func (e *Emulator) fillZone() {
 	}
 }
 
-func (e *Emulator) startGateway(now time.Time) error {
-	serverCert, serverKey, err := e.ServerCA.serverCert(now)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func (e *Emulator) startGateway(addr string, serverCert *x509.Certificate, serverKey crypto.Signer) error {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen gateway: %w", err)
 	}
-	e.ln = ln
+	e.ln = &faultyListener{Listener: ln, faults: e.fault, logf: e.log.printf}
 	e.http = &http.Server{
 		Handler:           e,
 		TLSConfig:         e.tlsConfig(serverCert, serverKey),
 		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          log.New(discard{}, "", 0), // handshake failures are the point, not news
+		ErrorLog:          log.New(e.log.handshakeWriter(), "", 0),
 	}
 	e.BaseURL = "https://" + ln.Addr().String() + "/v2"
-	go e.http.Serve(tls.NewListener(ln, e.http.TLSConfig))
+	go e.http.Serve(tls.NewListener(e.ln, e.http.TLSConfig))
 	return nil
+}
+
+// faultyListener plays a load balancer without a healthy backend when the
+// scenario says so: it accepts each connection and closes it at once,
+// before a byte of TLS.
+type faultyListener struct {
+	net.Listener
+	faults func() faults
+	logf   func(string, ...any)
+}
+
+func (l *faultyListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil || !l.faults().noBackend {
+			return c, err
+		}
+		l.logf("%s: connection closed before TLS (no-backend)", c.RemoteAddr())
+		c.Close()
+	}
 }
 
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
-// Close stops the gateway and the DNS server.
+// Close stops the gateway, the proxy, the who-am-I service and the DNS
+// server.
 func (e *Emulator) Close() {
 	e.closeOnce.Do(func() {
 		close(e.closing)
 		e.http.Close()
+		e.proxy.close()
+		e.whoami.close()
 		e.dns.close()
 	})
 }
@@ -221,6 +301,7 @@ func (e *Emulator) SetScenario(name string) error {
 	e.scenario, e.faults = sc, f
 	e.mu.Unlock()
 	e.fillZone()
+	e.log.printf("scenario is now %s", sc.Name)
 	return nil
 }
 

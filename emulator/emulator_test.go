@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -85,26 +86,83 @@ func TestScenariosShapeTheCredential(t *testing.T) {
 	}
 }
 
-func TestWriteDirNeverOverwrites(t *testing.T) {
-	e, err := Start(Options{})
+// TestWriteDirReusesItsOwnFilesOnly: a rerun on the same --dir keeps what
+// the emulator wrote (its state file keeps the CAs and API keys), replaces
+// its own client certificate when the scenario needs another one, and
+// never replaces a file it did not write without force.
+func TestWriteDirReusesItsOwnFilesOnly(t *testing.T) {
+	dir := t.TempDir()
+	e, err := Start(Options{StateDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer e.Close()
-	dir := t.TempDir()
 	f, err := e.WriteDir(dir, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := os.Stat(f.Key); st.Mode().Perm() != 0o600 {
-		t.Errorf("key mode %v", st.Mode())
+	for path, mode := range map[string]os.FileMode{f.Key: 0o600, f.APIKey: 0o600, filepath.Join(dir, stateFile): 0o600} {
+		if st, _ := os.Stat(path); st.Mode().Perm() != mode {
+			t.Errorf("%s mode %v", filepath.Base(path), st.Mode())
+		}
 	}
-	if st, _ := os.Stat(f.APIKey); st.Mode().Perm() != 0o600 {
-		t.Errorf("api-key mode %v", st.Mode())
+	first := readAll(t, f)
+	if _, err := e.WriteDir(dir, false); err != nil {
+		t.Fatalf("a second WriteDir by the same emulator: %v", err)
 	}
-	if _, err := e.WriteDir(dir, false); err == nil {
-		t.Error("a second WriteDir overwrote the files")
+	programKey := e.ProgramKey
+	e.Close()
+
+	again, err := Start(Options{StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer again.Close()
+	if again.ProgramKey != programKey {
+		t.Error("a rerun on the same --dir made new API keys")
+	}
+	if _, err := again.WriteDir(dir, false); err != nil {
+		t.Fatalf("a rerun on the same --dir: %v", err)
+	}
+	if got := readAll(t, f); got != first {
+		t.Error("a rerun on the same --dir rewrote files that were still right")
+	}
+
+	expired, err := Start(Options{StateDir: dir, Scenario: "expired-cert"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer expired.Close()
+	if _, err := expired.WriteDir(dir, false); err != nil {
+		t.Fatalf("the expired-cert scenario on the same --dir: %v", err)
+	}
+	if got := readAll(t, f); got == first {
+		t.Error("the expired-cert scenario kept the valid certificate")
+	}
+
+	stranger, err := Start(Options{}) // other CAs, other keys
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stranger.Close()
+	if _, err := stranger.WriteDir(dir, false); err == nil || !strings.Contains(err.Error(), "not written by this emulator") {
+		t.Errorf("another emulator's WriteDir over these files: %v", err)
+	}
+	if _, err := stranger.WriteDir(dir, true); err != nil {
+		t.Errorf("with force: %v", err)
+	}
+}
+
+func readAll(t *testing.T, f Files) string {
+	t.Helper()
+	var b strings.Builder
+	for _, p := range []string{f.CA, f.Cert, f.Key, f.APIKey, f.TenantAPIKey} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(data)
+	}
+	return b.String()
 }
 
 // TestSetScenarioLiftsAFault: a running gateway follows SetScenario on the

@@ -53,10 +53,7 @@ func (e *Emulator) SignCSR(data []byte) ([]byte, error) {
 	if e.fault().expiredCert {
 		notBefore, notAfter = now.Add(-Validity-3*24*time.Hour), now.Add(-3*24*time.Hour)
 	}
-	ca := e.trustedCA()
-	if e.fault().otherEnvCert {
-		ca = e.otherCA()
-	}
+	ca := e.issuer() // for missing-intermediate, the file will hold the leaf alone
 	cert, err := ca.issue(&x509.Certificate{
 		RawSubject:  req.RawSubject,
 		NotBefore:   notBefore,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/axysdoctor/axysdoctor/checks"
 	"github.com/axysdoctor/axysdoctor/docs"
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
 
 // Markdown writes the report for a support ticket: a summary table, then
@@ -18,11 +19,17 @@ func Markdown(w io.Writer, rep checks.Report, version string, strict bool) error
 	sum := rep.Summary()
 	fmt.Fprintf(&b, "# axysdoctor report\n\n")
 	fmt.Fprintf(&b, "- **Result:** %s — exit %d\n", sum, rep.ExitCode(strict))
-	fmt.Fprintf(&b, "- **Environment:** %s — `%s`\n", mdEscape(rep.Environment.Name), rep.Environment.BaseURL)
+	fmt.Fprintf(&b, "- **Environment:** %s — %s\n", mdEscape(rep.Environment.Name), code(rep.Environment.BaseURL))
 	if rep.Environment.Note != "" {
 		fmt.Fprintf(&b, "- **Note:** %s\n", mdEscape(rep.Environment.Note))
 	}
+	if rc := rep.RootCause; rc != nil {
+		fmt.Fprintf(&b, "- **Root cause:** `%s` — %s\n", rc.ID, mdEscape(rc.Reason))
+	}
 	fmt.Fprintf(&b, "- **Inputs:** %s\n", mdEscape(describeInputs(rep.Inputs)))
+	if ids := rep.Gateway.RequestIDs; len(ids) > 0 {
+		fmt.Fprintf(&b, "- **Request IDs:** %s\n", mdEscape(strings.Join(ids, "; ")))
+	}
 	fmt.Fprintf(&b, "- **Run:** %s, %s, axysdoctor %s\n\n", rep.StartedAt.UTC().Format(time.RFC3339), Duration(rep.Duration), mdEscape(version))
 
 	fmt.Fprintf(&b, "| | Check | Summary | Row |\n|---|---|---|---|\n")
@@ -81,6 +88,7 @@ func writeMarkdownCheck(b *strings.Builder, r checks.Result, full bool) {
 // mdEscape neutralizes Markdown control characters in text that came from
 // files or the network.
 func mdEscape(s string) string {
+	s = termsafe.Line(s)
 	r := strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "<", "&lt;", ">", "&gt;", "|", `\|`, "#", `\#`)
 	return r.Replace(s)
 }
@@ -90,7 +98,7 @@ func cell(s string) string { return strings.ReplaceAll(mdEscape(s), "\n", " ") }
 // code shows a value verbatim in an inline code span, choosing a fence
 // longer than any backtick run inside it.
 func code(s string) string {
-	s = strings.ReplaceAll(s, "\n", " ")
+	s = termsafe.Line(s)
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"

@@ -99,3 +99,37 @@ func TestMarkdownEscapesWhatCameFromOutside(t *testing.T) {
 		t.Error("an unescaped pipe breaks the table")
 	}
 }
+
+// TestTextWrapsWithHangingIndents: with a width, every line fits it (but
+// for unbreakable words such as URLs), and continuation lines start under
+// the text they continue; without one, nothing is wrapped.
+func TestTextWrapsWithHangingIndents(t *testing.T) {
+	rep := sample()
+	rep.Results[2].Fix = "Check the key belongs to this environment (staging and production keys differ) and has not been revoked or rotated; copy it again without spaces or quotes."
+	rep.RootCause = &checks.RootCause{ID: checks.IDAPIProbe, Reason: "HTTP 401: the certificate and IP passed, but the API key is wrong or revoked, and this reason is long enough to wrap"}
+	var b bytes.Buffer
+	if err := Text(&b, rep, TextOptions{Version: "v1", Width: 60}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	fixAt := -1
+	for i, l := range lines {
+		if w := len([]rune(l)); w > 60 && !strings.Contains(l, "https://") {
+			t.Errorf("line %d is %d columns: %q", i, w, l)
+		}
+		if strings.Contains(l, "fix: Check the key") {
+			fixAt = i
+		}
+	}
+	if fixAt < 0 || !strings.HasPrefix(lines[fixAt+1], strings.Repeat(" ", strings.Index(lines[fixAt], "fix:")+5)) {
+		t.Errorf("the fix's second line does not hang under its text:\n%s", b.String())
+	}
+	if !strings.Contains(b.String(), "root cause: api.probe — HTTP 401") || !strings.Contains(b.String(), "\n            ") {
+		t.Errorf("the root cause line does not wrap under itself:\n%s", b.String())
+	}
+	b.Reset()
+	Text(&b, rep, TextOptions{Version: "v1"})
+	if !strings.Contains(b.String(), "fix: "+rep.Results[2].Fix+"\n") {
+		t.Errorf("without a width the fix was wrapped:\n%s", b.String())
+	}
+}

@@ -7,16 +7,20 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
 	"github.com/axysdoctor/axysdoctor/checks"
 	"github.com/axysdoctor/axysdoctor/docs"
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
 
 // TextOptions shape the terminal report.
 type TextOptions struct {
 	Version string
 	Color   bool
+	// Width wraps long lines to this many columns (0: no wrapping).
+	Width int
 	// Verbose shows the evidence of passing checks too.
 	Verbose bool
 	Strict  bool
@@ -72,15 +76,20 @@ func (st Styles) StatusStyle(s checks.Status) lipgloss.Style {
 	return st.Skip
 }
 
-// Text writes the human report.
+// Text writes the human report. With a Width, long lines wrap at word
+// boundaries with hanging indents, so a summary, a piece of evidence or a
+// fix reads as one block in a narrow terminal; without one (a pipe, a
+// ticket) every item stays on one line.
 func Text(w io.Writer, rep checks.Report, o TextOptions) error {
 	st := NewStyles(w, o.Color)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s · %s · %s\n", st.Title.Render("axysdoctor "+o.Version), rep.Environment.Name, rep.Environment.BaseURL)
+	tw := textWriter{b: &b, width: o.Width}
+	fmt.Fprintf(&b, "%s · %s · %s\n", st.Title.Render("axysdoctor "+termsafe.Line(o.Version)), termsafe.Line(rep.Environment.Name), termsafe.Line(rep.Environment.BaseURL))
 	if rep.Environment.Note != "" {
-		fmt.Fprintf(&b, "%s\n", st.Subtle.Render(rep.Environment.Note))
+		tw.para("", "", termsafe.Line(rep.Environment.Note), st.Subtle.Render)
 	}
-	fmt.Fprintf(&b, "%s\n\n", st.Subtle.Render(describeInputs(rep.Inputs)))
+	tw.para("", "", termsafe.Line(describeInputs(rep.Inputs)), st.Subtle.Render)
+	b.WriteString("\n")
 	idWidth := 0
 	for _, r := range rep.Results {
 		idWidth = max(idWidth, len(r.ID))
@@ -88,19 +97,21 @@ func Text(w io.Writer, rep checks.Report, o TextOptions) error {
 	indent := strings.Repeat(" ", idWidth+4)
 	for _, r := range rep.Results {
 		mark := st.StatusStyle(r.Status).Render(Mark(r.Status))
-		dur := ""
+		summary := termsafe.Line(r.Summary)
 		if r.Status != checks.Skip && r.Duration >= time.Millisecond {
-			dur = st.Subtle.Render(fmt.Sprintf("  %s", Duration(r.Duration)))
+			summary += "  " + st.Subtle.Render(Duration(r.Duration))
 		}
-		fmt.Fprintf(&b, "%s %-*s  %s%s\n", mark, idWidth, r.ID, r.Summary, dur)
+		tw.para(fmt.Sprintf("%s %-*s  ", mark, idWidth, r.ID), indent, summary, nil)
 		if r.Status == checks.Warn || r.Status == checks.Fail || (o.Verbose && r.Status == checks.Pass) {
-			writeDetail(&b, r, st, indent, r.Status != checks.Pass)
+			writeDetail(&tw, r, st, indent, r.Status != checks.Pass)
 		}
 	}
 	sum := rep.Summary()
-	exit := rep.ExitCode(o.Strict)
-	line := sum.String()
-	fmt.Fprintf(&b, "\n%s — exit %d\n", summaryStyle(st, sum).Render(line), exit)
+	b.WriteString("\n")
+	if rc := rep.RootCause; rc != nil {
+		tw.para(st.Fail.Render("root cause:")+" ", "            ", rc.ID+" — "+termsafe.Line(rc.Reason), nil)
+	}
+	fmt.Fprintf(&b, "%s — exit %d\n", summaryStyle(st, sum).Render(sum.String()), rep.ExitCode(o.Strict))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -115,17 +126,23 @@ func summaryStyle(st Styles, s checks.Summary) lipgloss.Style {
 	return st.Pass
 }
 
-func writeDetail(b *strings.Builder, r checks.Result, st Styles, indent string, withFix bool) {
+func writeDetail(tw *textWriter, r checks.Result, st Styles, indent string, withFix bool) {
 	labelWidth := 0
 	for _, e := range r.Evidence {
-		labelWidth = max(labelWidth, len(e.Label))
+		labelWidth = max(labelWidth, ansi.StringWidth(termsafe.Line(e.Label)))
 	}
 	labelWidth = min(labelWidth, 28)
 	for _, e := range r.Evidence {
-		fmt.Fprintf(b, "%s%s %s\n", indent, st.Label.Render(fmt.Sprintf("%-*s", labelWidth, e.Label)), e.Value)
+		label := termsafe.Line(e.Label)
+		pad := max(labelWidth-ansi.StringWidth(label), 0)
+		hang := indent + strings.Repeat(" ", labelWidth+1)
+		if ansi.StringWidth(label) > labelWidth {
+			hang = indent + strings.Repeat(" ", 4)
+		}
+		tw.para(indent+st.Label.Render(label)+strings.Repeat(" ", pad)+" ", hang, termsafe.Line(e.Value), nil)
 	}
 	if withFix && r.Fix != "" {
-		fmt.Fprintf(b, "%s%s %s\n", indent, st.Title.Render("fix:"), r.Fix)
+		tw.para(indent+st.Title.Render("fix:")+" ", indent+"     ", termsafe.Line(r.Fix), nil)
 	}
 	if withFix && r.Row != "" {
 		if row, ok := docs.Lookup(r.Row); ok {
@@ -133,10 +150,63 @@ func writeDetail(b *strings.Builder, r checks.Result, st Styles, indent string, 
 			if row.Ours {
 				src = "axysdoctor's own row"
 			}
-			fmt.Fprintf(b, "%s%s %s (%s): %s — likely cause: %s\n", indent, st.Title.Render("row:"), row.ID, src, row.Symptom, row.Cause)
-			fmt.Fprintf(b, "%s     see %s\n", indent, row.URL)
+			tw.para(indent+st.Title.Render("row:")+" ", indent+"     ", fmt.Sprintf("%s (%s): %s — likely cause: %s", row.ID, src, row.Symptom, row.Cause), nil)
+			tw.b.WriteString(indent + "     see " + row.URL + "\n") // never broken: it must stay clickable
 		}
 	}
+}
+
+// textWriter writes paragraphs: a first-line prefix, then text wrapped to
+// width at spaces, continuation lines starting with hang. Words longer than
+// a line (URLs, paths) are never broken, so they stay copyable.
+type textWriter struct {
+	b     *strings.Builder
+	width int
+}
+
+func (tw *textWriter) para(prefix, hang, text string, style func(...string) string) {
+	render := func(s string) string {
+		if style == nil {
+			return s
+		}
+		return style(s)
+	}
+	if tw.width <= 0 {
+		tw.b.WriteString(prefix + render(text) + "\n")
+		return
+	}
+	lines := wrapWords(text, tw.width-ansi.StringWidth(prefix), tw.width-ansi.StringWidth(hang))
+	for i, l := range lines {
+		if i == 0 {
+			tw.b.WriteString(prefix + render(l) + "\n")
+		} else {
+			tw.b.WriteString(hang + render(l) + "\n")
+		}
+	}
+}
+
+// wrapWords splits text into lines of at most first (the first line) and
+// rest (the others) display columns, breaking at spaces.
+func wrapWords(text string, first, rest int) []string {
+	first, rest = max(first, 20), max(rest, 20)
+	var lines []string
+	var cur strings.Builder
+	limit := first
+	for _, word := range strings.Split(text, " ") {
+		w := ansi.StringWidth(word)
+		switch {
+		case cur.Len() == 0:
+			cur.WriteString(word)
+		case ansi.StringWidth(cur.String())+1+w <= limit:
+			cur.WriteString(" " + word)
+		default:
+			lines = append(lines, cur.String())
+			cur.Reset()
+			cur.WriteString(word)
+			limit = rest
+		}
+	}
+	return append(lines, cur.String())
 }
 
 func describeInputs(in checks.Inputs) string {

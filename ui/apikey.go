@@ -9,52 +9,57 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/axysdoctor/axysdoctor/checks"
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
 
-// apiKeyModel takes the API key from the environment (or the demo), or
+// apiKeyStep takes the API key from the environment (or the demo), or
 // from a masked input. The key is shown only as its last four characters.
-type apiKeyModel struct {
+type apiKeyStep struct {
 	c      *common
 	input  textinput.Model
 	typing bool
 	err    string
 }
 
-func newAPIKey(c *common) apiKeyModel {
+func newAPIKey(c *common) apiKeyStep {
 	in := newInput(c, 1024)
 	in.EchoMode = textinput.EchoPassword
 	in.EchoCharacter = '•'
 	in.Placeholder = "paste the Program's API key"
-	m := apiKeyModel{c: c, input: in, typing: c.backend.APIKey.Empty()}
-	m.setSize()
+	m := apiKeyStep{c: c, input: in, typing: c.backend.APIKey.Empty()}
+	m.input.Width = c.inputWidth(10)
 	return m
 }
 
-func (m *apiKeyModel) setSize() { m.input.Width = m.c.inputWidth(10) }
+func (m apiKeyStep) title() string { return "API key" }
 
-func (m apiKeyModel) capturesText() bool { return m.typing }
+func (m apiKeyStep) busy() bool { return false }
 
-func (m *apiKeyModel) focus() tea.Cmd {
+func (m apiKeyStep) init() (step, tea.Cmd) {
 	if m.typing {
-		return m.input.Focus()
+		return m, m.input.Focus()
 	}
 	m.input.Blur()
-	return nil
+	return m, nil
 }
 
-func (m apiKeyModel) update(msg tea.Msg) (apiKeyModel, tea.Cmd) {
+func (m apiKeyStep) update(msg tea.Msg) (step, tea.Cmd) {
+	if _, ok := msg.(tea.WindowSizeMsg); ok {
+		m.input.Width = m.c.inputWidth(10)
+		return m, nil
+	}
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch {
 		case key.Matches(k, m.c.keys.Next):
 			if !m.typing {
-				return m, advance(stateAPIKey, m.c.backend.APIKey)
+				return m, handOff(apiKeyMsg{m.c.backend.APIKey})
 			}
 			key := checks.NewAPIKey(m.input.Value())
 			if key.Empty() {
 				m.err = "paste the key, or press esc to go back; without one the probe can only show the 401"
 				return m, nil
 			}
-			return m, advance(stateAPIKey, key)
+			return m, handOff(apiKeyMsg{key})
 		case !m.typing && key.Matches(k, m.c.keys.Change):
 			m.typing = true
 			return m, m.input.Focus()
@@ -69,18 +74,18 @@ func (m apiKeyModel) update(msg tea.Msg) (apiKeyModel, tea.Cmd) {
 	return m, cmd
 }
 
-func (m apiKeyModel) view() string {
+func (m apiKeyStep) view() string {
 	s := m.c.styles
 	w := m.c.width
 	var b strings.Builder
 	b.WriteString(wrap("The Program's API key, sent as X-API-Key with the probe. It is never shown, logged or saved: only its last four characters and a short hash appear.", w) + "\n\n")
 	if !m.typing {
-		fmt.Fprintf(&b, "  Using the key from %s: %s\n", m.c.backend.APIKeySource, s.Value.Render(m.c.backend.APIKey.Redacted()))
+		fmt.Fprintf(&b, "  Using the key from %s: %s\n", m.c.backend.APIKeySource, s.Value.Render(termsafe.Line(m.c.backend.APIKey.Redacted())))
 		return b.String()
 	}
 	fmt.Fprintf(&b, "  %s %s\n", s.Selected.Render(fmt.Sprintf("%-9s", "API key")), m.input.View())
 	if v := checks.NewAPIKey(m.input.Value()); !v.Empty() {
-		fmt.Fprintf(&b, "  %s %s\n", strings.Repeat(" ", 9), s.Subtle.Render(v.Redacted()))
+		fmt.Fprintf(&b, "  %s %s\n", strings.Repeat(" ", 9), s.Subtle.Render(termsafe.Line(v.Redacted())))
 	}
 	b.WriteString("\n")
 	if m.err != "" {
@@ -91,11 +96,11 @@ func (m apiKeyModel) view() string {
 	return b.String()
 }
 
-func (m apiKeyModel) keys() stepKeys {
+func (m apiKeyStep) keys() stepKeys {
 	k := m.c.keys
 	next := withHelp(k.Next, "run the checks")
 	if m.typing {
-		return stepKeys{short: []key.Binding{next}, full: [][]key.Binding{{next}}}
+		return stepKeys{short: []key.Binding{next}, full: [][]key.Binding{{next}}, typing: true}
 	}
 	return stepKeys{short: []key.Binding{next, k.Change}, full: [][]key.Binding{{next, k.Change}}}
 }

@@ -2,17 +2,14 @@ package ui
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
-	"time"
 
 	"github.com/axysdoctor/axysdoctor/checks"
-	"github.com/axysdoctor/axysdoctor/emulator"
 )
 
 // Backend is what differs between a real session and the demo: where the
-// checks point, where files go by default, and who signs a CSR.
+// checks point, where files go by default, what is already in place, and
+// who signs a CSR. The demo's is built in package main, next to the
+// emulator, which ui does not import.
 type Backend struct {
 	// Demo is set when the emulator stands in for Axys.
 	Demo     bool
@@ -20,12 +17,15 @@ type Backend struct {
 	// Environments offered, in order (the demo offers only its emulator).
 	Environments []checks.Environment
 	// Base holds the options every check run starts from (CA file,
-	// resolver, egress servers, timeout).
+	// resolver, egress servers, timeout); the Advanced panel changes them.
 	Base checks.Options
 	// Deps reach the network (tests and the demo keep them on loopback).
 	Deps checks.Deps
 	// Dir is where new keys, CSRs and certificates are written by default.
 	Dir string
+	// CertPath and KeyPath are a certificate and key already in place,
+	// offered by the steps that load one (the demo's ready credential).
+	CertPath, KeyPath string
 	// APIKey is a key given by the environment ($AXYS_API_KEY) or the demo.
 	APIKey checks.APIKey
 	// APIKeySource names where APIKey came from, for the screen.
@@ -46,44 +46,4 @@ func RealBackend(getenv func(string) string, dir string) Backend {
 		b.APIKey, b.APIKeySource = k, "$AXYS_API_KEY"
 	}
 	return b
-}
-
-// DemoBackend starts the emulator with scenario and returns a backend
-// pointing at it, with files in a new temporary directory; stop releases
-// both.
-func DemoBackend(scenario, style string) (Backend, func(), error) {
-	emu, err := emulator.Start(emulator.Options{Scenario: scenario, Style: style})
-	if err != nil {
-		return Backend{}, nil, err
-	}
-	dir, err := os.MkdirTemp("", "axysdoctor-demo-")
-	if err != nil {
-		emu.Close()
-		return Backend{}, nil, err
-	}
-	caFile := filepath.Join(dir, "emulator-ca.pem")
-	if err := os.WriteFile(caFile, emu.ServerCA.PEM(), 0o644); err != nil {
-		emu.Close()
-		os.RemoveAll(dir)
-		return Backend{}, nil, err
-	}
-	env, _ := checks.ResolveEnvironment("staging", emu.BaseURL)
-	env.Name = "emulator"
-	env.Note = fmt.Sprintf("the built-in emulator plays the staging gateway at %s (scenario %s)", emu.BaseURL, emu.Scenario().Name)
-	b := Backend{
-		Demo:         true,
-		Scenario:     emu.Scenario().Name,
-		Environments: []checks.Environment{env},
-		Base: checks.Options{
-			CAFile: caFile, Resolver: emu.DNSAddr, EgressServers: []string{emu.DNSAddr},
-			Timeout: 2 * time.Second,
-		},
-		Dir:          dir,
-		APIKey:       checks.NewAPIKey(emu.APIKey()),
-		APIKeySource: "the emulator",
-		Sign: func(_ context.Context, csrPEM []byte) ([]byte, error) {
-			return emu.SignCSR(csrPEM)
-		},
-	}
-	return b, func() { emu.Close(); os.RemoveAll(dir) }, nil
 }

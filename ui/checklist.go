@@ -13,99 +13,85 @@ import (
 	"github.com/axysdoctor/axysdoctor/report"
 )
 
-// checksModel runs the diagnosis and shows it live: a spinner on each
+// checksStep runs the diagnosis and shows it live: a spinner on each
 // running check, a mark, a one-line summary and the elapsed time, filled
 // in as the runner's events arrive.
-type checksModel struct {
-	c        *common
-	env      checks.Environment
-	material *checks.Material
-	certPath string
-	keyPath  string
-	apiKey   checks.APIKey
-
+type checksStep struct {
+	c       *common
 	order   [][2]string // id, title
 	results map[string]checks.Result
 	started map[string]time.Time
 	report  checks.Report
 	running bool
-	run     int
 	events  <-chan tea.Msg
 	cursor  int
 	spinner spinner.Model
 	now     time.Time
 }
 
-func newChecks(c *common) checksModel {
-	return checksModel{
-		c: c, order: checks.Titles(),
+func newChecks(c *common) checksStep {
+	return checksStep{
+		c: c, order: checks.Titles(), spinner: c.spinner(),
 		results: map[string]checks.Result{}, started: map[string]time.Time{},
-		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.styles.Selected)),
 	}
 }
 
-// options are the engine's options for this run.
-func (m checksModel) options() checks.Options {
-	o := m.c.backend.Base
-	o.Environment = m.env
-	o.CertPath, o.KeyPath = m.certPath, m.keyPath
-	o.APIKey = m.apiKey
-	o.UserAgent = "axysdoctor-wizard"
-	return o
-}
+func (m checksStep) title() string { return "Checks" }
 
-func (m *checksModel) start() tea.Cmd {
-	m.run++
+func (m checksStep) busy() bool { return m.running }
+
+func (m checksStep) init() (step, tea.Cmd) { return m, nil }
+
+// start runs a diagnosis of what the journey holds; answers from an
+// earlier run become stale.
+func (m *checksStep) start() tea.Cmd {
+	j := m.c.journey
 	m.results = map[string]checks.Result{}
 	m.started = map[string]time.Time{}
-	m.running = true
-	m.now = m.c.now()
-	m.report = checks.Report{}
-	return tea.Batch(runChecksCmd(m.c.ctx, m.options(), m.material, m.c.backend.Deps, m.run), m.spinner.Tick)
+	m.running, m.now, m.report = true, m.c.now(), checks.Report{}
+	t := m.c.tasks
+	return tea.Batch(
+		t.start(stepChecks, jobChecks, runChecksCmd(m.c.ctx, j.options(m.c.backend.Base), j.creds.material, m.c.backend.Deps)),
+		t.start(stepChecks, jobSpin, m.spinner.Tick),
+	)
 }
 
-// openDetail asks the root to show one result.
-type openDetail struct{ result checks.Result }
-
-// openSave asks the root for the save step.
-type openSave struct{ report checks.Report }
-
-func (m checksModel) update(msg tea.Msg) (checksModel, tea.Cmd) {
+func (m checksStep) update(msg tea.Msg) (step, tea.Cmd) {
 	switch msg := msg.(type) {
+	case apiKeyMsg, settingsMsg, rerunMsg:
+		return m, m.start()
 	case checksStartedMsg:
-		if msg.run != m.run {
-			return m, nil
-		}
 		m.events = msg.events
-		return m, waitFor(m.events)
+		return m, m.c.tasks.follow(stepChecks, jobChecks, waitFor(m.events))
 	case checkEventMsg:
-		if msg.run != m.run {
-			return m, nil
-		}
 		switch msg.ev.Type {
 		case checks.Started:
 			m.started[msg.ev.ID] = m.now
 		case checks.Finished:
 			m.results[msg.ev.ID] = msg.ev.Result
 		}
-		return m, waitFor(m.events)
+		return m, m.c.tasks.follow(stepChecks, jobChecks, waitFor(m.events))
 	case checksDoneMsg:
-		if msg.run != m.run {
-			return m, nil
-		}
-		m.running = false
-		m.report = msg.report
+		m.running, m.report = false, msg.report
 		for _, r := range msg.report.Results {
 			m.results[r.ID] = r
 		}
-		// Put the cursor on the first problem: that is what people look at.
+		// Put the cursor on the root cause, else the first problem: that
+		// is what people look at.
 		for i, r := range msg.report.Results {
 			if r.Status == checks.Fail || r.Status == checks.Warn {
 				m.cursor = i
 				break
 			}
 		}
-		return m, nil
+		if rc := msg.report.RootCause; rc != nil {
+			for i, r := range msg.report.Results {
+				if r.ID == rc.ID {
+					m.cursor = i
+				}
+			}
+		}
+		return m, handOff(reportMsg{msg.report})
 	case spinner.TickMsg:
 		if !m.running {
 			return m, nil
@@ -113,7 +99,7 @@ func (m checksModel) update(msg tea.Msg) (checksModel, tea.Cmd) {
 		m.now = msg.Time
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
-		return m, cmd
+		return m, m.c.tasks.follow(stepChecks, jobSpin, cmd)
 	case tea.KeyMsg:
 		k := m.c.keys
 		switch {
@@ -123,22 +109,26 @@ func (m checksModel) update(msg tea.Msg) (checksModel, tea.Cmd) {
 			m.cursor = (m.cursor + 1) % len(m.order)
 		case key.Matches(msg, k.Detail):
 			if r, ok := m.results[m.order[m.cursor][0]]; ok {
-				return m, advance(stateChecks, openDetail{r})
+				return m, handOff(openDetailMsg{r})
 			}
-		case key.Matches(msg, k.Rerun) && !m.running:
+		case m.running:
+		case key.Matches(msg, k.Rerun):
 			return m, m.start()
-		case key.Matches(msg, k.Save) && !m.running:
-			return m, advance(stateChecks, openSave{m.report})
+		case key.Matches(msg, k.Save):
+			return m, handOff(openSaveMsg{})
+		case key.Matches(msg, k.Advanced):
+			return m, handOff(openAdvancedMsg{})
 		}
 	}
 	return m, nil
 }
 
-func (m checksModel) view() string {
+func (m checksStep) view() string {
 	s := m.c.styles
 	w := m.c.width
 	var b strings.Builder
-	b.WriteString(truncate(fmt.Sprintf("Every layer, checked against %s (%s).", m.env.BaseURL, m.env.Name), w) + "\n\n")
+	env := m.c.journey.environment()
+	b.WriteString(truncate(fmt.Sprintf("Every layer, checked against %s (%s).", env.BaseURL, env.Name), w) + "\n\n")
 	var done []checks.Result
 	for i, idt := range m.order {
 		id := idt[0]
@@ -191,12 +181,12 @@ func (m checksModel) view() string {
 	return b.String()
 }
 
-func (m checksModel) keys() stepKeys {
+func (m checksStep) keys() stepKeys {
 	k := m.c.keys
 	if m.running {
 		return stepKeys{short: []key.Binding{k.Select, k.Detail}, full: [][]key.Binding{{k.Up, k.Down, k.Detail}}}
 	}
-	return stepKeys{short: []key.Binding{k.Select, k.Detail, k.Save, k.Rerun}, full: [][]key.Binding{{k.Up, k.Down, k.Detail}, {k.Save, k.Rerun}}}
+	return stepKeys{short: []key.Binding{k.Select, k.Detail, k.Save, k.Rerun}, full: [][]key.Binding{{k.Up, k.Down, k.Detail}, {k.Save, k.Rerun, k.Advanced}}}
 }
 
 func padRight(s string, n int) string {

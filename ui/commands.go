@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -10,70 +11,93 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/axysdoctor/axysdoctor/checks"
 	"github.com/axysdoctor/axysdoctor/csr"
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
+	"github.com/axysdoctor/axysdoctor/report"
 )
 
-// Every command closes over copies of its inputs, never over a model.
+// Every command here closes over copies of its inputs, never over a
+// model; steps address them with tasks.start, so the answers come back
+// wrapped in an asyncMsg.
 
-// egressMsg reports the detected calling addresses.
+// egressBound is how long the form waits for the calling IP: long enough
+// for the who-am-I services on a normal network, short enough that a
+// firewalled one does not hold the form up.
+const egressBound = 1500 * time.Millisecond
+
+// egressMsg reports the detected calling addresses, or why there are none.
 type egressMsg struct {
-	addrs []netip.Addr
-	note  string
+	addrs   []netip.Addr
+	failure string
 }
 
-func detectEgressCmd(c *common) tea.Cmd {
-	ctx, opts, deps := c.ctx, c.backend.Base, c.backend.Deps
+func detectEgressCmd(ctx context.Context, opts checks.Options, deps checks.Deps) tea.Cmd {
 	return func() tea.Msg {
-		res := checks.DetectEgress(ctx, opts, deps)
-		note := ""
-		if len(res.Addrs) == 0 {
-			note = "Could not detect the calling IP: " + strings.Join(res.Notes, "; ")
+		ctx, cancel := context.WithTimeout(ctx, egressBound)
+		defer cancel()
+		if opts.Timeout <= 0 || opts.Timeout > egressBound {
+			opts.Timeout = egressBound
 		}
-		return egressMsg{addrs: res.Addrs, note: note}
+		res := checks.DetectEgress(ctx, opts, deps)
+		if len(res.Addrs) > 0 {
+			return egressMsg{addrs: res.Addrs}
+		}
+		why := strings.Join(res.Notes, "; ")
+		if why == "" {
+			why = "no service answered"
+		}
+		return egressMsg{failure: fmt.Sprintf("Could not detect the calling IP within %s: %s. Type it in the IP addresses field.", egressBound, why)}
 	}
 }
 
-// keygenDoneMsg: the key and CSR are on disk.
-type keygenDoneMsg struct {
-	keyPath, csrPath string
-	csrPEM           []byte
-	fingerprint      string
-	subject          string
-	sans             []string
-	notes            []string
+// pathsMsg says which of the form's output files exist already.
+type pathsMsg struct{ keyExists, csrExists bool }
+
+func statPathsCmd(keyPath, csrPath string) tea.Cmd {
+	return func() tea.Msg {
+		return pathsMsg{keyExists: exists(keyPath), csrExists: exists(csrPath)}
+	}
 }
+
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+// keygenDoneMsg: the key and CSR are on disk.
+type keygenDoneMsg struct{ made created }
 
 type keygenFailedMsg struct{ err error }
 
-// generateCmd makes an RSA-2048 key and the CSR, then writes both — the
-// CSR first, so a CSR never exists without its key. Nothing is written if
-// the context ends during generation; writes are atomic and exclusive, and
+// generateCmd makes an RSA-2048 key and the CSR, then writes both (the CSR
+// first, so a CSR never exists without its key). Nothing is written if the
+// context ends during generation; writes are atomic and exclusive, and
 // counted so that quitting waits for them.
-func generateCmd(c *common, r formResult) tea.Cmd {
-	ctx, writes := c.ctx, c.writes
+func generateCmd(ctx context.Context, writes *fileWrites, r formResult) tea.Cmd {
 	return func() tea.Msg {
 		if !writes.begin() {
 			return keygenFailedMsg{csr.ErrInterrupted}
 		}
 		defer writes.end()
-		created, err := csr.Create(ctx, r.prepared, csr.RSA2048, r.keyPath, r.csrPath, false)
-		if errors.Is(err, csr.ErrExists) {
-			err = fmt.Errorf("%w — go back (esc) and choose another path: axysdoctor never overwrites a key", err)
+		made, err := csr.Create(ctx, r.prepared, csr.RSA2048, r.keyPath, r.csrPath, false)
+		if errors.Is(err, csr.ErrExists) { // created between the form's look and now
+			err = errors.New(collision(r.keyPath, r.csrPath, exists(r.keyPath), exists(r.csrPath)))
 		}
 		if err != nil {
 			return keygenFailedMsg{err}
 		}
-		return keygenDoneMsg{
-			keyPath: r.keyPath, csrPath: r.csrPath, csrPEM: created.CSRPEM,
-			fingerprint: csr.Fingerprint(created.CSR.Raw),
-			subject:     csr.FormatName(created.CSR.RawSubject),
+		return keygenDoneMsg{created{
+			request: r.request, keyPath: r.keyPath, csrPath: r.csrPath, csrPEM: made.CSRPEM,
+			fingerprint: csr.Fingerprint(made.CSR.Raw),
+			subject:     csr.FormatName(made.CSR.RawSubject),
 			sans:        csr.SANs(r.prepared.DNSNames, r.prepared.IPs),
 			notes:       r.prepared.Notes,
-		}
+		}}
 	}
 }
 
@@ -83,8 +107,7 @@ type signedMsg struct {
 	err      error
 }
 
-func signCmd(c *common, csrPEM []byte, certPath string) tea.Cmd {
-	ctx, sign, writes := c.ctx, c.backend.Sign, c.writes
+func signCmd(ctx context.Context, writes *fileWrites, sign func(context.Context, []byte) ([]byte, error), csrPEM []byte, certPath string) tea.Cmd {
 	return func() tea.Msg {
 		pemBytes, err := sign(ctx, csrPEM)
 		if err != nil {
@@ -103,8 +126,7 @@ func signCmd(c *common, csrPEM []byte, certPath string) tea.Cmd {
 
 // copyCmd puts text on the clipboard with OSC 52, which terminals honour
 // over SSH too; inside tmux or screen the sequence is wrapped for them.
-func copyCmd(c *common, text string) tea.Cmd {
-	w, tmux := c.clipboard, c.tmux
+func copyCmd(w interface{ Write([]byte) (int, error) }, tmux bool, text string) tea.Cmd {
 	return func() tea.Msg {
 		seq := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(text)) + "\x07"
 		if tmux {
@@ -118,30 +140,28 @@ func copyCmd(c *common, text string) tea.Cmd {
 type copiedMsg struct{ err error }
 
 // loadedMsg carries certificate material read from disk.
-type loadedMsg struct {
-	material *checks.Material
-	certPath string
-	keyPath  string
-}
+type loadedMsg struct{ loaded loaded }
 
 type loadFailedMsg struct {
 	err          error
 	needPassword bool
 }
 
-func loadCmd(c *common, certPath, keyPath string, password []byte) tea.Cmd {
-	now := c.now
+// loadCmd reads the files, then runs the engine's local certificate
+// checks and gathers the card's facts, so that nothing slow or hostile is
+// left for View.
+func loadCmd(now time.Time, certPath, keyPath string, password []byte) tea.Cmd {
 	return func() tea.Msg {
 		var pw csr.PasswordFunc
 		if len(password) > 0 {
 			pw = func() ([]byte, error) { return password, nil }
 		}
 		opts := checks.Options{CertPath: certPath, KeyPath: keyPath}
-		mat, err := checks.LoadMaterial(opts, checks.Passwords{Key: pw, P12: pw}, now())
+		mat, err := checks.LoadMaterial(opts, checks.Passwords{Key: pw, P12: pw}, now)
 		if err != nil {
 			return loadFailedMsg{err: err, needPassword: errors.Is(err, csr.ErrPasswordNeeded) || errors.Is(err, csr.ErrWrongPassword)}
 		}
-		return loadedMsg{material: mat, certPath: certPath, keyPath: keyPath}
+		return loadedMsg{newLoaded(mat, certPath, keyPath, now)}
 	}
 }
 
@@ -152,7 +172,8 @@ type completionsMsg struct {
 }
 
 // completeCmd lists the directory of partial for names starting with its
-// last element (directories get a trailing slash).
+// last element (directories get a trailing slash). Names a terminal
+// cannot show as they are are left out: they would reach the input raw.
 func completeCmd(field int, partial string) tea.Cmd {
 	return func() tea.Msg {
 		dir, prefix := filepath.Split(partial)
@@ -167,7 +188,7 @@ func completeCmd(field int, partial string) tea.Cmd {
 		var out []string
 		for _, e := range entries {
 			name := e.Name()
-			if !strings.HasPrefix(name, prefix) || (strings.HasPrefix(name, ".") && !strings.HasPrefix(prefix, ".")) {
+			if !strings.HasPrefix(name, prefix) || (strings.HasPrefix(name, ".") && !strings.HasPrefix(prefix, ".")) || !termsafe.Safe(name) {
 				continue
 			}
 			p := dir + name
@@ -185,37 +206,28 @@ func completeCmd(field int, partial string) tea.Cmd {
 }
 
 // checkEventMsg is one progress event from the runner.
-type checkEventMsg struct {
-	ev  checks.Event
-	run int
-}
+type checkEventMsg struct{ ev checks.Event }
 
 // checksDoneMsg carries the finished report.
-type checksDoneMsg struct {
-	report checks.Report
-	run    int
-}
+type checksDoneMsg struct{ report checks.Report }
 
-// checksStartedMsg hands the model the channel a diagnosis reports on.
-type checksStartedMsg struct {
-	events <-chan tea.Msg
-	run    int
-}
+// checksStartedMsg hands the step the channel a diagnosis reports on.
+type checksStartedMsg struct{ events <-chan tea.Msg }
 
 // runChecksCmd starts a diagnosis when executed (never inside Update) and
-// returns the channel its events arrive on; the model then reads them one
+// returns the channel its events arrive on; the step then reads them one
 // per command with waitFor.
-func runChecksCmd(ctx context.Context, opts checks.Options, mat *checks.Material, deps checks.Deps, run int) tea.Cmd {
+func runChecksCmd(ctx context.Context, opts checks.Options, mat *checks.Material, deps checks.Deps) tea.Cmd {
 	return func() tea.Msg {
 		ch := make(chan tea.Msg, 32)
 		go func() {
 			defer close(ch)
 			rep := checks.Diagnose(ctx, opts, mat, deps, func(ev checks.Event) {
-				ch <- checkEventMsg{ev: ev, run: run}
+				ch <- checkEventMsg{ev: ev}
 			})
-			ch <- checksDoneMsg{report: rep, run: run}
+			ch <- checksDoneMsg{report: rep}
 		}()
-		return checksStartedMsg{events: ch, run: run}
+		return checksStartedMsg{events: ch}
 	}
 }
 
@@ -236,14 +248,23 @@ type savedMsg struct {
 	err  error
 }
 
-func saveCmd(c *common, path string, data []byte) tea.Cmd {
-	writes := c.writes
+// saveCmd renders the report (redacted) and writes it, never over an
+// existing file.
+func saveCmd(writes *fileWrites, rep checks.Report, asJSON bool, path string) tea.Cmd {
 	return func() tea.Msg {
+		var buf bytes.Buffer
+		render := report.Markdown
+		if asJSON {
+			render = report.JSON
+		}
+		if err := render(&buf, rep, rep.Version, false); err != nil {
+			return savedMsg{err: err}
+		}
 		if !writes.begin() {
 			return savedMsg{err: errors.New("quitting")}
 		}
 		defer writes.end()
-		if err := csr.WriteFile(path, data, 0o644, false); err != nil {
+		if err := csr.WriteFile(path, buf.Bytes(), 0o644, false); err != nil {
 			return savedMsg{err: err}
 		}
 		return savedMsg{path: path}

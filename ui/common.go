@@ -5,10 +5,13 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
 )
 
-// common is what every step shares: size, styles, keys, the backend, and
-// the context that cancels running work on quit.
+// common is what every step shares: size, styles, keys, the backend, the
+// context that cancels running work on quit, the runs of background work,
+// and the journey so far (written only by the root).
 type common struct {
 	width, height int
 	styles        Styles
@@ -26,7 +29,9 @@ type common struct {
 	// never leaves a half-written file.
 	writes *fileWrites
 	// tmux wraps OSC 52 for tmux's passthrough.
-	tmux bool
+	tmux    bool
+	tasks   tasks
+	journey journey
 }
 
 // fileWrites tracks writes in flight. Once closed, no new write starts,
@@ -56,17 +61,12 @@ func (f *fileWrites) closeAndWait() {
 	f.wg.Wait()
 }
 
-// bodyHeight is the space between the header and the help bar.
-func (c *common) bodyHeight() int {
-	return max(c.height-headerHeight-footerHeight, 6)
-}
-
-// inputWidth is the width of a text input in a form.
+// inputWidth is the width of a text input after a label of labelWidth.
 func (c *common) inputWidth(labelWidth int) int {
 	return max(min(c.width-labelWidth-8, 60), 16)
 }
 
-const (
-	headerHeight = 3
-	footerHeight = 2
-)
+// spinner is a spinner in the wizard's style.
+func (c *common) spinner() spinner.Model {
+	return spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.styles.Selected))
+}

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/axysdoctor/axysdoctor/checks"
@@ -13,80 +12,89 @@ import (
 	"github.com/axysdoctor/axysdoctor/report"
 )
 
-// detailModel shows one result: its evidence, the fix, and the failure
-// table with the matched row highlighted, scrollable.
-type detailModel struct {
+// detailStep shows one result, most useful first so that it fits 80×24
+// where it can: what was found, what was observed, what to do (and how,
+// in this wizard), then the failure table folded to the matched row.
+type detailStep struct {
 	c      *common
 	result checks.Result
-	vp     viewport.Model
+	// table: the whole failure table, not only the matched row.
+	table bool
 }
 
-func newDetail(c *common) detailModel {
-	m := detailModel{c: c, vp: viewport.New(c.width, c.bodyHeight())}
-	return m
-}
+func newDetail(c *common) detailStep { return detailStep{c: c} }
 
-func (m *detailModel) setSize() {
-	m.vp.Width, m.vp.Height = m.c.width, m.c.bodyHeight()
-	m.vp.SetContent(m.content())
-}
+func (m detailStep) title() string { return "Check detail" }
 
-func (m *detailModel) show(r checks.Result) {
-	m.result = r
-	m.vp.SetContent(m.content())
-	m.vp.GotoTop()
-}
+func (m detailStep) busy() bool { return false }
 
-func (m detailModel) update(msg tea.Msg) (detailModel, tea.Cmd) {
-	if k, ok := msg.(tea.KeyMsg); ok && key.Matches(k, m.c.keys.Save) {
-		return m, advance(stateDetail, nil)
+func (m detailStep) init() (step, tea.Cmd) { return m, nil }
+
+func (m detailStep) update(msg tea.Msg) (step, tea.Cmd) {
+	switch msg := msg.(type) {
+	case openDetailMsg:
+		m.result, m.table = msg.result, false
+	case settingsMsg: // opened from here: this result is out of date
+		return m, handOff(rerunMsg{})
+	case tea.KeyMsg:
+		k := m.c.keys
+		switch {
+		case key.Matches(msg, k.Save):
+			return m, handOff(openSaveMsg{})
+		case key.Matches(msg, k.Advanced):
+			return m, handOff(openAdvancedMsg{})
+		case key.Matches(msg, k.Table) && m.result.Row != "":
+			m.table = !m.table
+		case key.Matches(msg, k.Up):
+			return m, scrollBy(-1)
+		case key.Matches(msg, k.Down):
+			return m, scrollBy(1)
+		}
 	}
-	var cmd tea.Cmd
-	m.vp, cmd = m.vp.Update(msg)
-	return m, cmd
+	return m, nil
 }
 
-// content is the whole detail text, wrapped to the width: what was found,
-// what to do, the failure table with the matched row highlighted, then the
-// evidence (scroll for more).
-func (m detailModel) content() string {
-	s := m.c.styles
+func (m detailStep) view() string {
+	s, w := m.c.styles, m.c.width
 	r := m.result
-	w := m.c.width
 	if r.ID == "" {
 		return ""
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s — %s\n", s.status(r.Status).Render(report.Mark(r.Status)+" "+string(r.Status)), s.Title.Render(r.ID), r.Title)
-	b.WriteString(wrap(r.Summary, w) + "\n\n")
+	b.WriteString(wrap(r.Summary, w) + "\n")
+	if len(r.Evidence) > 0 {
+		b.WriteString("\n" + s.Title.Render("Observed") + "\n")
+		for _, e := range r.Evidence {
+			b.WriteString(hanging(s.Label.Render(e.Label+":")+" "+e.Value, w, 2, 4) + "\n")
+		}
+	}
 	if r.Fix != "" {
-		b.WriteString(s.Title.Render("What to do") + "\n")
-		b.WriteString(indent(wrap(r.Fix, w-2), "  ") + "\n\n")
+		b.WriteString("\n" + s.Title.Render("What to do") + "\n")
+		b.WriteString(indent(wrap(r.Fix, w-2), "  ") + "\n")
+		for _, h := range wizardHints(r) {
+			b.WriteString(s.Selected.Render(indent(wrap("In this wizard: "+h, w-2), "  ")) + "\n")
+		}
 	}
 	if r.Row != "" {
-		b.WriteString(s.Title.Render("Failure table") + "\n")
-		b.WriteString(failureTable(s, r.Row, w))
-		if row, ok := docs.Lookup(r.Row); ok {
-			b.WriteString(indent(wrap(fmt.Sprintf("Likely cause: %s. See %s: %s", row.Cause, row.WhereToLook, row.URL), w-2), "  ") + "\n")
-		}
-		b.WriteString("\n")
-	}
-	if len(r.Evidence) > 0 {
-		b.WriteString(s.Title.Render("Observed") + "\n")
-		for _, e := range r.Evidence {
-			b.WriteString(indent(wrap(s.Label.Render(e.Label+":")+" "+e.Value, w-4), "  ") + "\n")
-		}
+		b.WriteString("\n" + m.failureTable())
 	}
 	return b.String()
 }
 
-// failureTable renders the four rows of the Axys docs' table, and the
-// matched row when it is one of axysdoctor's own, one line each, the
-// matched one highlighted.
-func failureTable(s Styles, match string, width int) string {
+// failureTable is the matched row and where to look; with t, every row
+// of the Axys docs' table (and the matched one when it is axysdoctor's
+// own), the match highlighted.
+func (m detailStep) failureTable() string {
+	s, w, match := m.c.styles, m.c.width, m.result.Row
 	var b strings.Builder
+	b.WriteString(s.Title.Render("Failure table"))
+	if !m.table {
+		b.WriteString(s.Subtle.Render(" · t shows the whole table"))
+	}
+	b.WriteString("\n")
 	for _, row := range docs.Table {
-		if row.Ours && row.ID != match {
+		if row.ID != match && (row.Ours || !m.table) {
 			continue
 		}
 		id := row.ID
@@ -98,18 +106,26 @@ func failureTable(s Styles, match string, width int) string {
 			line = fmt.Sprintf("%s: %s", id, row.Symptom)
 		}
 		if row.ID == match {
-			b.WriteString(s.Highlight.Render(truncate("▶ "+line, width)) + "\n")
+			b.WriteString(s.Highlight.Render(truncate("▶ "+line, w)) + "\n")
 			continue
 		}
-		b.WriteString(truncate("  "+line, width) + "\n")
+		b.WriteString(truncate("  "+line, w) + "\n")
+	}
+	if row, ok := docs.Lookup(match); ok {
+		b.WriteString(indent(wrap(fmt.Sprintf("Likely cause: %s. See %s: %s", row.Cause, row.WhereToLook, row.URL), w-2), "  ") + "\n")
 	}
 	return b.String()
 }
 
-func (m detailModel) view() string { return m.vp.View() }
-
-func (m detailModel) keys() stepKeys {
+func (m detailStep) keys() stepKeys {
 	k := m.c.keys
-	scroll := withHelp(k.Select, "scroll")
-	return stepKeys{short: []key.Binding{scroll, k.Save}, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Save}}}
+	table := k.Table
+	if m.table {
+		table = withHelp(k.Table, "fold table")
+	}
+	short := []key.Binding{k.Scroll, k.Save, k.Advanced}
+	if m.result.Row != "" {
+		short = append(short, table)
+	}
+	return stepKeys{short: short, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Save, k.Advanced, table}}}
 }

@@ -5,42 +5,62 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
 
-// envModel picks the environment, and with it the base URL.
-type envModel struct {
+// envStep picks the environment, and with it the base URL; a opens the
+// Advanced settings.
+type envStep struct {
 	c    *common
 	menu menu
 }
 
-func newEnv(c *common) envModel {
-	m := envModel{c: c}
+func newEnv(c *common) envStep {
+	m := envStep{c: c}
 	for _, e := range c.backend.Environments {
 		m.menu.items = append(m.menu.items, menuItem{e.Name, e.BaseURL})
 	}
 	return m
 }
 
-func (m envModel) update(msg tea.Msg) (envModel, tea.Cmd) {
-	if k, ok := msg.(tea.KeyMsg); ok && key.Matches(k, m.c.keys.Next) {
-		return m, advance(stateEnvironment, m.c.backend.Environments[m.menu.cursor])
+func (m envStep) title() string { return "Environment" }
+
+func (m envStep) init() (step, tea.Cmd) { return m, nil }
+
+func (m envStep) busy() bool { return false }
+
+func (m envStep) update(msg tea.Msg) (step, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case key.Matches(k, m.c.keys.Next):
+			return m, handOff(envChosenMsg{m.c.backend.Environments[m.menu.cursor]})
+		case key.Matches(k, m.c.keys.Advanced):
+			return m, handOff(openAdvancedMsg{})
+		}
 	}
 	m.menu = m.menu.update(msg, m.c.keys)
 	return m, nil
 }
 
-func (m envModel) view() string {
-	s := m.c.styles
+func (m envStep) view() string {
+	s, w := m.c.styles, m.c.width
 	var b strings.Builder
-	b.WriteString(wrap("Which environment? Staging and sandbox share one certificate and API keys; production has its own certificate, keys and allowlist. Credentials never cross environments.", m.c.width) + "\n\n")
-	b.WriteString(m.menu.view(s, m.c.width))
+	b.WriteString(wrap("Which environment? Staging and sandbox share one certificate and API keys; production has its own certificate, keys and allowlist. Credentials never cross environments.", w) + "\n\n")
+	b.WriteString(m.menu.view(s, w))
 	if e := m.c.backend.Environments[m.menu.cursor]; e.Note != "" {
-		b.WriteString("\n" + s.Subtle.Render(wrap(e.Note, m.c.width)) + "\n")
+		b.WriteString("\n" + s.Subtle.Render(wrap(e.Note, w)) + "\n")
 	}
+	b.WriteString("\n")
+	if set := m.c.journey.settings.describe(); set != "" {
+		b.WriteString(wrap("Advanced: "+termsafe.Line(set), w) + "\n")
+	}
+	b.WriteString(s.Subtle.Render(wrap("a: Advanced — base URL, CA file, resolver, egress server or URL, calling IP, proxy, timeout.", w)) + "\n")
 	return b.String()
 }
 
-func (m envModel) keys() stepKeys {
+func (m envStep) keys() stepKeys {
 	k := m.c.keys
-	return stepKeys{short: []key.Binding{k.Select, withHelp(k.Next, "choose")}, full: [][]key.Binding{{k.Up, k.Down, withHelp(k.Next, "choose")}}}
+	choose := withHelp(k.Next, "choose")
+	return stepKeys{short: []key.Binding{k.Select, choose, k.Advanced}, full: [][]key.Binding{{k.Up, k.Down, choose}, {k.Advanced}}}
 }

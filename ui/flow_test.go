@@ -22,11 +22,7 @@ import (
 
 func startDemo(t *testing.T, scenario, style string) (*Model, *teatest.TestModel, Backend) {
 	t.Helper()
-	b, stop, err := DemoBackend(scenario, style)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
+	b := emulatorBackend(t, scenario, style)
 	m := New(context.Background(), Options{Backend: b, Output: io.Discard, ReportDir: t.TempDir()})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
 	t.Cleanup(func() { tm.Quit() })
@@ -116,9 +112,14 @@ func TestFlowFailureScenarios(t *testing.T) {
 			walkToResults(t, tm)
 			waitScreen(t, tm, "Select a check and press enter")
 			tm.Send(keyOf(tea.KeyEnter)) // the cursor waits on the first problem
-			waitScreen(t, tm, "Check detail", f.check, "What to do", "▶ "+f.row)
+			// At 80×24 the observation comes first, on screen.
+			waitScreen(t, tm, "Check detail", f.check, "Observed")
 			tm.Send(keyOf(tea.KeyCtrlC))
-			tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+			final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
+			d := stepOf[detailStep](final, stepDetail)
+			if d.result.ID != f.check || d.result.Row != f.row || !strings.Contains(d.view(), "What to do") || !strings.Contains(d.view(), "▶ "+f.row) {
+				t.Errorf("detail of %s, row %s:\n%s", d.result.ID, d.result.Row, d.view())
+			}
 		})
 	}
 }

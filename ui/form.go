@@ -5,25 +5,18 @@ import (
 	"fmt"
 	"net/netip"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/axysdoctor/axysdoctor/csr"
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
-
-// formField is one input of the CSR form with its validator, a plain
-// func(string) error shared with the csr package.
-type formField struct {
-	label    string
-	hint     string
-	required bool
-	validate func(string) error
-	input    textinput.Model
-}
 
 const (
 	fieldOrg = iota
@@ -39,50 +32,351 @@ const (
 	fieldCount
 )
 
-// formModel is the CSR form: inline validation blocks Next and says why.
-type formModel struct {
-	c       *common
-	fields  []formField
-	focused int
-	err     string // the message that blocked Next
-	notes   []string
-	egress  []netip.Addr
-	egressN string // a note from detection
+// formStep is the CSR form: inline validation blocks Next and says why;
+// the calling IP is detected in the background and offered.
+type formStep struct {
+	c     *common
+	list  fieldList
+	notes []string // from renewal's pre-fill
+	// renewing: the fields come from the certificate being renewed.
+	renewing bool
+
+	egress  egressMsg
+	finding bool // the calling-IP lookup is running
+	spinner spinner.Model
+
+	// checking: a submit waits to know whether its files exist.
+	checking bool
+	pending  formResult
+	// offering: asking whether to keep the key and CSR this session
+	// already made at the same paths, or to choose new paths.
+	offering bool
+	offer    menu
 }
 
 // formResult is what the form hands to key generation.
 type formResult struct {
+	request  csr.Request
 	prepared csr.Prepared
 	keyPath  string
 	csrPath  string
 }
 
-func newForm(c *common) formModel {
-	m := formModel{c: c}
-	add := func(label, hint string, required bool, v func(string) error, placeholder string) {
-		in := newInput(c, 512)
-		in.Placeholder = placeholder
-		m.fields = append(m.fields, formField{label: label, hint: hint, required: required, validate: v, input: in})
-	}
-	add("Organization (O)", "your Tenant's legal entity name", true, csr.ValidateOrganization, "e.g. Acme Financial Services Ltd")
-	add("Programs (OU)", "trading names, comma-separated", true, validateList(csr.ValidateUnit, "a Program name"), "e.g. Acme Cards, Acme Prepaid")
-	add("Common name (CN)", "primary domain you call from", true, validateHost, "e.g. api.acmecards.example")
-	add("More DNS names", "comma-separated; the CN is added", false, validateList(validateHost, ""), "e.g. staging.api.acmecards.example")
-	add("IP addresses", "every IP you call from", false, validateList(validateIP, ""), "e.g. 203.0.113.10")
-	add("Country (C)", "two letters, optional", false, csr.ValidateCountry, "e.g. GB")
-	add("State (ST)", "optional", false, func(s string) error { return csr.ValidatePlace("state (ST)", s) }, "")
-	add("Locality (L)", "optional", false, func(s string) error { return csr.ValidatePlace("locality (L)", s) }, "")
-	add("Key file", "written with mode 0600", true, validatePath, "")
-	add("CSR file", "send this one to Axys", true, validatePath, "")
-	m.fields[fieldKeyOut].input.SetValue(filepath.Join(c.backend.Dir, "client.key"))
-	m.fields[fieldCSROut].input.SetValue(filepath.Join(c.backend.Dir, "client.csr"))
+func newForm(c *common) formStep {
+	m := formStep{c: c, spinner: c.spinner(), list: fieldList{labelWidth: 18}}
+	l := &m.list
+	l.add(c, "Organization (O)", "your Tenant's legal entity name", true, csr.ValidateOrganization, "e.g. Acme Financial Services Ltd")
+	l.add(c, "Programs (OU)", "trading names, comma-separated", true, validateList(csr.ValidateUnit, "a Program name"), "e.g. Acme Cards, Acme Prepaid")
+	l.add(c, "Common name (CN)", "primary domain you call from", true, validateHost, "e.g. api.acmecards.example")
+	l.add(c, "More DNS names", "comma-separated; the CN is added", false, validateList(validateHost, ""), "e.g. staging.api.acmecards.example")
+	l.add(c, "IP addresses", "every IP you call from", false, validateList(validateIP, ""), "e.g. 203.0.113.10")
+	l.add(c, "Country (C)", "two letters, optional", false, csr.ValidateCountry, "e.g. GB")
+	l.add(c, "State (ST)", "optional", false, func(s string) error { return csr.ValidatePlace("state (ST)", s) }, "")
+	l.add(c, "Locality (L)", "optional", false, func(s string) error { return csr.ValidatePlace("locality (L)", s) }, "")
+	l.add(c, "Key file", "written with mode 0600, never overwritten", true, validatePath, "")
+	l.add(c, "CSR file", "send this one to Axys", true, validatePath, "")
+	l.fields[fieldKeyOut].input.SetValue(filepath.Join(c.backend.Dir, "client.key"))
+	l.fields[fieldCSROut].input.SetValue(filepath.Join(c.backend.Dir, "client.csr"))
 	if c.backend.Demo {
-		m.fields[fieldOrg].input.SetValue("Acme Financial Services Ltd")
-		m.fields[fieldUnits].input.SetValue("Acme Cards")
-		m.fields[fieldCN].input.SetValue("api.acmecards.example")
+		l.fields[fieldOrg].input.SetValue("Acme Financial Services Ltd")
+		l.fields[fieldUnits].input.SetValue("Acme Cards")
+		l.fields[fieldCN].input.SetValue("api.acmecards.example")
 	}
-	m.setSize()
+	l.setWidth(c)
 	return m
+}
+
+func (m formStep) title() string { return "Certificate request" }
+
+func (m formStep) busy() bool { return m.checking }
+
+func (m formStep) init() (step, tea.Cmd) {
+	m.offering = false
+	return m, m.list.focus()
+}
+
+func (m formStep) update(msg tea.Msg) (step, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.list.setWidth(m.c)
+		return m, nil
+	case envChosenMsg:
+		m.renewing, m.notes = false, nil
+		return m, m.findEgress()
+	case renewFromMsg:
+		m.prefill(msg.current)
+		m.renewing = true
+		return m, m.findEgress()
+	case egressMsg:
+		m.finding, m.egress = false, msg
+		if len(msg.addrs) > 0 && m.list.fields[fieldIPs].value() == "" {
+			m.list.fields[fieldIPs].input.SetValue(joinAddrs(msg.addrs))
+		}
+		return m, nil
+	case spinner.TickMsg:
+		return m, m.spin(msg)
+	case pathsMsg:
+		m.checking = false
+		return m.afterPaths(msg)
+	case tea.KeyMsg:
+		if m.checking {
+			return m, nil
+		}
+		if m.offering {
+			return m.updateOffer(msg)
+		}
+		return m.updateKey(msg)
+	}
+	return m, m.list.typeInto(msg)
+}
+
+func (m formStep) updateKey(msg tea.KeyMsg) (step, tea.Cmd) {
+	k := m.c.keys
+	l := &m.list
+	switch {
+	case key.Matches(msg, k.Next):
+		if err := l.fields[l.focused].check(); err != nil {
+			l.err = err.Error()
+			return m, nil
+		}
+		if l.focused < len(l.fields)-1 {
+			return m, l.moveTo(l.focused + 1)
+		}
+		return m.submit()
+	case key.Matches(msg, k.NextFld):
+		return m, l.moveTo(l.focused + 1)
+	case key.Matches(msg, k.PrevFld):
+		return m, l.moveTo(l.focused - 1)
+	case key.Matches(msg, k.AddIP):
+		m.addDetectedIPs()
+		return m, nil
+	}
+	return m, l.typeInto(msg)
+}
+
+// findEgress starts the calling-IP lookup, which offers the address for
+// the IP SANs.
+func (m *formStep) findEgress() tea.Cmd {
+	m.finding, m.egress = true, egressMsg{}
+	t := m.c.tasks
+	return tea.Batch(
+		t.start(stepForm, jobEgress, detectEgressCmd(m.c.ctx, m.c.journey.settings.apply(m.c.backend.Base), m.c.backend.Deps)),
+		t.start(stepForm, jobSpin, m.spinner.Tick),
+	)
+}
+
+func (m *formStep) spin(msg spinner.TickMsg) tea.Cmd {
+	if !m.finding && !m.checking {
+		return nil
+	}
+	var cmd tea.Cmd
+	m.spinner, cmd = m.spinner.Update(msg)
+	return m.c.tasks.follow(stepForm, jobSpin, cmd)
+}
+
+// prefill copies a current certificate's subject and SANs (renewal).
+func (m *formStep) prefill(l loaded) {
+	req, notes := csr.FromCertificate(l.material.Leaf)
+	// The values come from a file: an input shows them as they are, so
+	// they are made printable first (a validator then refuses what was
+	// escaped, and says why).
+	set := func(i int, v string) { m.list.fields[i].input.SetValue(termsafe.Line(v)) }
+	set(fieldOrg, req.Organization)
+	set(fieldUnits, strings.Join(req.Units, ", "))
+	set(fieldCN, req.CommonName)
+	var dns []string
+	for _, d := range req.DNSNames {
+		if !strings.EqualFold(d, req.CommonName) {
+			dns = append(dns, d)
+		}
+	}
+	set(fieldDNS, strings.Join(dns, ", "))
+	set(fieldIPs, strings.Join(req.IPs, ", "))
+	set(fieldCountry, req.Country)
+	set(fieldState, req.State)
+	set(fieldLocality, req.Locality)
+	m.notes = append([]string{"same O, OU, CN and SANs as the certificate being renewed, as the rotation guide requires"}, notes...)
+}
+
+func (m *formStep) addDetectedIPs() {
+	ips := &m.list.fields[fieldIPs].input
+	have := splitList(ips.Value())
+	for _, a := range m.egress.addrs {
+		if !slices.Contains(have, a.String()) {
+			have = append(have, a.String())
+		}
+	}
+	ips.SetValue(strings.Join(have, ", "))
+}
+
+// submit validates every field, then the request as a whole, then asks
+// (in a command) whether the output files exist; the first problem keeps
+// the form open, focused where it is.
+func (m formStep) submit() (step, tea.Cmd) {
+	l := &m.list
+	if i, err := l.firstProblem(); err != nil {
+		cmd := l.moveTo(i)
+		l.fields[i].flagged = l.fields[i].value() == ""
+		l.err = err.Error()
+		return m, cmd
+	}
+	keyPath, csrPath := l.fields[fieldKeyOut].value(), l.fields[fieldCSROut].value()
+	if filepath.Clean(keyPath) == filepath.Clean(csrPath) {
+		cmd := l.moveTo(fieldCSROut)
+		l.err = "the key file and the CSR file must differ"
+		return m, cmd
+	}
+	req := m.request()
+	p, err := req.Prepare()
+	if err != nil {
+		l.err = strings.TrimPrefix(err.Error(), csr.ErrInvalid.Error()+": ")
+		return m, nil
+	}
+	l.err = ""
+	p.Notes = append(slices.Clone(m.notes), p.Notes...)
+	m.pending = formResult{request: req, prepared: p, keyPath: keyPath, csrPath: csrPath}
+	m.checking = true
+	return m, tea.Batch(
+		m.c.tasks.start(stepForm, jobPaths, statPathsCmd(keyPath, csrPath)),
+		m.c.tasks.start(stepForm, jobSpin, m.spinner.Tick),
+	)
+}
+
+// afterPaths goes on when neither file exists. When both are the key and
+// CSR this session made, it offers to keep them or choose new paths;
+// otherwise it names the file in the way.
+func (m formStep) afterPaths(p pathsMsg) (step, tea.Cmd) {
+	r := m.pending
+	if !p.keyExists && !p.csrExists {
+		return m, handOff(requestMsg{req: r})
+	}
+	if made := m.c.journey.created; made != nil && samePath(made.keyPath, r.keyPath) && samePath(made.csrPath, r.csrPath) {
+		keep := "the CSR already made has this form's subject and SANs"
+		if !reflect.DeepEqual(made.request, r.request) {
+			keep = "made before your last edits: they are not in it"
+		}
+		m.offering, m.offer = true, menu{items: []menuItem{
+			{"Keep the key and CSR", keep},
+			{"Choose new paths", termsafe.Line(fmt.Sprintf("%s and %s", filepath.Base(numbered(r.keyPath)), filepath.Base(numbered(r.csrPath))))},
+		}}
+		return m, nil
+	}
+	l := &m.list
+	field := fieldKeyOut
+	if !p.keyExists {
+		field = fieldCSROut
+	}
+	cmd := l.moveTo(field)
+	l.err = collision(r.keyPath, r.csrPath, p.keyExists, p.csrExists)
+	return m, cmd
+}
+
+func (m formStep) updateOffer(msg tea.KeyMsg) (step, tea.Cmd) {
+	if !key.Matches(msg, m.c.keys.Next) {
+		m.offer = m.offer.update(msg, m.c.keys)
+		return m, nil
+	}
+	m.offering = false
+	choice := m.offer.cursor
+	if choice == 0 {
+		return m, handOff(requestMsg{req: m.pending, keep: m.c.journey.created})
+	}
+	l := &m.list
+	l.fields[fieldKeyOut].input.SetValue(numbered(m.pending.keyPath))
+	l.fields[fieldCSROut].input.SetValue(numbered(m.pending.csrPath))
+	cmd := l.moveTo(fieldKeyOut)
+	l.err = ""
+	return m, cmd
+}
+
+// collision names the files that already exist.
+func collision(keyPath, csrPath string, keyExists, csrExists bool) string {
+	key, req := termsafe.Line(keyPath), termsafe.Line(csrPath)
+	switch {
+	case keyExists && csrExists:
+		return fmt.Sprintf("the key file %s and the CSR file %s already exist: axysdoctor never overwrites a key; give other paths", key, req)
+	case keyExists:
+		return fmt.Sprintf("the key file %s already exists: axysdoctor never overwrites a key; give another path", key)
+	}
+	return fmt.Sprintf("the CSR file %s already exists: give another path, or move it away", req)
+}
+
+// numbered is path with a counter before its extension: client.key →
+// client-2.key → client-3.key.
+func numbered(path string) string {
+	ext := filepath.Ext(path)
+	stem := strings.TrimSuffix(path, ext)
+	n := 2
+	if i := strings.LastIndex(stem, "-"); i >= 0 {
+		if k, err := strconv.Atoi(stem[i+1:]); err == nil && k >= 2 {
+			stem, n = stem[:i], k+1
+		}
+	}
+	return fmt.Sprintf("%s-%d%s", stem, n, ext)
+}
+
+func samePath(a, b string) bool { return filepath.Clean(a) == filepath.Clean(b) }
+
+func (m formStep) request() csr.Request {
+	v := func(i int) string { return m.list.fields[i].input.Value() }
+	return csr.Request{
+		Organization: v(fieldOrg), Units: splitList(v(fieldUnits)), CommonName: v(fieldCN),
+		DNSNames: splitList(v(fieldDNS)), IPs: splitList(v(fieldIPs)),
+		Country: v(fieldCountry), State: v(fieldState), Locality: v(fieldLocality),
+	}
+}
+
+func (m formStep) view() string {
+	s, w := m.c.styles, m.c.width
+	var b strings.Builder
+	b.WriteString(wrap("The certificate signing request Axys signs: O is your Tenant, each OU a Program, the CN and SANs every domain and IP you call from (no wildcards). An RSA-2048 key is made with it.", w) + "\n")
+	if m.renewing {
+		b.WriteString(s.Subtle.Render(wrap("Renewal: filled in from the certificate being renewed; keep the O, OU, CN and SANs as they are.", w)) + "\n")
+	}
+	b.WriteString("\n")
+	b.WriteString(m.list.view(s))
+	b.WriteString("\n")
+	switch {
+	case m.offering:
+		b.WriteString(wrap("This session already made a key and CSR at these paths.", w) + "\n")
+		b.WriteString(m.offer.view(s, w))
+		return b.String()
+	case m.checking:
+		b.WriteString(m.spinner.View() + " Checking the output paths…\n")
+	default:
+		b.WriteString(m.list.message(s, w) + "\n")
+	}
+	b.WriteString(m.egressLine() + "\n")
+	return b.String()
+}
+
+// egressLine reports the calling-IP lookup: running, its answer, or its
+// whole failure.
+func (m formStep) egressLine() string {
+	s, w := m.c.styles, m.c.width
+	switch {
+	case m.finding:
+		return m.spinner.View() + s.Subtle.Render(" Detecting your calling IP…")
+	case len(m.egress.addrs) > 0:
+		return s.Subtle.Render(wrap(fmt.Sprintf("Detected calling IP: %s (ctrl+o adds it)", joinAddrs(m.egress.addrs)), w))
+	case m.egress.failure != "":
+		return s.Warn.Render(wrap(termsafe.Line(m.egress.failure), w))
+	}
+	return ""
+}
+
+func (m formStep) keys() stepKeys {
+	k := m.c.keys
+	if m.offering {
+		choose := withHelp(k.Next, "choose")
+		return stepKeys{short: []key.Binding{k.Select, choose}, full: [][]key.Binding{{k.Up, k.Down, choose}}}
+	}
+	next := withHelp(k.Next, "next/create")
+	return stepKeys{
+		short:  []key.Binding{next, k.NextFld, k.PrevFld},
+		full:   [][]key.Binding{{next, k.NextFld, k.PrevFld}, {k.AddIP}},
+		typing: !m.checking,
+	}
 }
 
 func validateHost(s string) error {
@@ -127,195 +421,6 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-// prefill copies a current certificate's subject and SANs (renewal).
-func (m *formModel) prefill(l loadedMsg) {
-	req, notes := csr.FromCertificate(l.material.Leaf)
-	m.fields[fieldOrg].input.SetValue(req.Organization)
-	m.fields[fieldUnits].input.SetValue(strings.Join(req.Units, ", "))
-	m.fields[fieldCN].input.SetValue(req.CommonName)
-	var dns []string
-	for _, d := range req.DNSNames {
-		if !strings.EqualFold(d, req.CommonName) {
-			dns = append(dns, d)
-		}
-	}
-	m.fields[fieldDNS].input.SetValue(strings.Join(dns, ", "))
-	m.fields[fieldIPs].input.SetValue(strings.Join(req.IPs, ", "))
-	m.fields[fieldCountry].input.SetValue(req.Country)
-	m.fields[fieldState].input.SetValue(req.State)
-	m.fields[fieldLocality].input.SetValue(req.Locality)
-	m.notes = append([]string{"pre-filled from " + l.certPath + ": same O, OU, CN and SANs, as the rotation guide requires"}, notes...)
-}
-
-// start begins egress detection, which offers the calling IP.
-func (m formModel) start() tea.Cmd {
-	return detectEgressCmd(m.c)
-}
-
-func (m *formModel) setSize() {
-	for i := range m.fields {
-		m.fields[i].input.Width = m.c.inputWidth(labelWidth)
-	}
-}
-
-const labelWidth = 18
-
-func (m *formModel) focus() tea.Cmd {
-	for i := range m.fields {
-		m.fields[i].input.Blur()
-	}
-	return m.fields[m.focused].input.Focus()
-}
-
-func (m *formModel) moveTo(i int) tea.Cmd {
-	m.fields[m.focused].input.Blur()
-	m.focused = (i + len(m.fields)) % len(m.fields)
-	return m.fields[m.focused].input.Focus()
-}
-
-func (m formModel) update(msg tea.Msg) (formModel, tea.Cmd) {
-	switch msg := msg.(type) {
-	case egressMsg:
-		m.egress = msg.addrs
-		m.egressN = msg.note
-		if len(msg.addrs) > 0 && strings.TrimSpace(m.fields[fieldIPs].input.Value()) == "" {
-			m.fields[fieldIPs].input.SetValue(joinAddrs(msg.addrs))
-		}
-		return m, nil
-	case tea.KeyMsg:
-		k := m.c.keys
-		switch {
-		case key.Matches(msg, k.Next):
-			if err := m.fields[m.focused].check(); err != nil {
-				m.err = err.Error()
-				return m, nil
-			}
-			m.err = ""
-			if m.focused < len(m.fields)-1 {
-				return m, m.moveTo(m.focused + 1)
-			}
-			return m.submit()
-		case msg.String() == "tab" || msg.String() == "down":
-			m.err = ""
-			return m, m.moveTo(m.focused + 1)
-		case msg.String() == "shift+tab" || msg.String() == "up":
-			m.err = ""
-			return m, m.moveTo(m.focused - 1)
-		case key.Matches(msg, k.AddIP):
-			m.addDetectedIPs()
-			return m, nil
-		}
-	}
-	var cmd tea.Cmd
-	m.fields[m.focused].input, cmd = m.fields[m.focused].input.Update(msg)
-	return m, cmd
-}
-
-func (f formField) check() error {
-	v := f.input.Value()
-	if f.required && strings.TrimSpace(v) == "" {
-		return fmt.Errorf("%s is required: %s", f.label, f.hint)
-	}
-	if strings.TrimSpace(v) == "" {
-		return nil
-	}
-	return f.validate(v)
-}
-
-func (m *formModel) addDetectedIPs() {
-	have := splitList(m.fields[fieldIPs].input.Value())
-	for _, a := range m.egress {
-		if !slices.Contains(have, a.String()) {
-			have = append(have, a.String())
-		}
-	}
-	m.fields[fieldIPs].input.SetValue(strings.Join(have, ", "))
-}
-
-// submit validates every field, then the request as a whole; the first
-// problem keeps the form open, focused where it is.
-func (m formModel) submit() (formModel, tea.Cmd) {
-	for i, f := range m.fields {
-		if err := f.check(); err != nil {
-			m.err = err.Error()
-			return m, m.moveTo(i)
-		}
-	}
-	keyPath := strings.TrimSpace(m.fields[fieldKeyOut].input.Value())
-	csrPath := strings.TrimSpace(m.fields[fieldCSROut].input.Value())
-	if filepath.Clean(keyPath) == filepath.Clean(csrPath) {
-		m.err = "the key file and the CSR file must differ"
-		return m, m.moveTo(fieldCSROut)
-	}
-	p, err := m.request().Prepare()
-	if err != nil {
-		m.err = strings.TrimPrefix(err.Error(), csr.ErrInvalid.Error()+": ")
-		return m, nil
-	}
-	m.err = ""
-	p.Notes = append(append([]string{}, m.notes...), p.Notes...)
-	return m, advance(stateForm, formResult{prepared: p, keyPath: keyPath, csrPath: csrPath})
-}
-
-func (m formModel) request() csr.Request {
-	v := func(i int) string { return m.fields[i].input.Value() }
-	return csr.Request{
-		Organization: v(fieldOrg), Units: splitList(v(fieldUnits)), CommonName: v(fieldCN),
-		DNSNames: splitList(v(fieldDNS)), IPs: splitList(v(fieldIPs)),
-		Country: v(fieldCountry), State: v(fieldState), Locality: v(fieldLocality),
-	}
-}
-
-func (m formModel) view() string {
-	s := m.c.styles
-	var b strings.Builder
-	b.WriteString(wrap("The certificate signing request Axys signs: O is your Tenant, each OU a Program, the CN and SANs every domain and IP you call from (no wildcards). An RSA-2048 key is made with it.", m.c.width) + "\n\n")
-	for i, f := range m.fields {
-		label := f.label
-		if f.required {
-			label += " *"
-		}
-		marker := "  "
-		if i == m.focused {
-			marker = s.Selected.Render("› ")
-			label = s.Selected.Render(fmt.Sprintf("%-*s", labelWidth, label))
-		} else {
-			label = s.Label.Render(fmt.Sprintf("%-*s", labelWidth, label))
-		}
-		mark := " "
-		if strings.TrimSpace(f.input.Value()) != "" {
-			if f.check() != nil {
-				mark = s.Error.Render("✗")
-			} else {
-				mark = s.Pass.Render("✓")
-			}
-		}
-		fmt.Fprintf(&b, "%s%s %s %s\n", marker, label, mark, f.input.View())
-	}
-	b.WriteString("\n")
-	switch {
-	case m.err != "":
-		b.WriteString(s.Error.Render(wrap("✗ "+m.err, m.c.width)) + "\n")
-	default:
-		b.WriteString(s.Subtle.Render(wrap(m.fields[m.focused].label+": "+m.fields[m.focused].hint, m.c.width)) + "\n")
-	}
-	if len(m.egress) > 0 {
-		fmt.Fprintf(&b, "%s\n", s.Subtle.Render(fmt.Sprintf("Detected calling IP: %s (ctrl+o adds it)", joinAddrs(m.egress))))
-	} else if m.egressN != "" {
-		fmt.Fprintf(&b, "%s\n", s.Subtle.Render(truncate(m.egressN, m.c.width)))
-	}
-	return b.String()
-}
-
-func (m formModel) keys() stepKeys {
-	k := m.c.keys
-	next := withHelp(k.Next, "next/create")
-	return stepKeys{
-		short: []key.Binding{next, k.NextFld, k.PrevFld},
-		full:  [][]key.Binding{{next, k.NextFld, k.PrevFld}, {k.AddIP}},
-	}
 }
 
 func joinAddrs(a []netip.Addr) string {

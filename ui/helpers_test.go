@@ -22,6 +22,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/axysdoctor/axysdoctor/checks"
+	"github.com/axysdoctor/axysdoctor/emulator"
 )
 
 var fixedNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
@@ -35,7 +36,7 @@ func testBackend(dir string) Backend {
 }
 
 // newTestModel is the wizard at 80×24 without colour and with a fixed clock.
-func newTestModel(t *testing.T, b Backend) *Model {
+func newTestModel(t testing.TB, b Backend) *Model {
 	t.Helper()
 	m := New(context.Background(), Options{Backend: b, Output: io.Discard, ReportDir: "/home/tenant/reports", Now: func() time.Time { return fixedNow }})
 	t.Cleanup(m.Stop)
@@ -57,6 +58,10 @@ func run(m *Model, cmd tea.Cmd) {
 	}
 	switch msg := cmd().(type) {
 	case nil, spinner.TickMsg, tea.QuitMsg:
+	case asyncMsg:
+		if _, tick := msg.msg.(spinner.TickMsg); !tick {
+			send(m, msg)
+		}
 	case tea.BatchMsg:
 		for _, c := range msg {
 			run(m, c)
@@ -64,6 +69,70 @@ func run(m *Model, cmd tea.Cmd) {
 	default:
 		send(m, msg)
 	}
+}
+
+// newRun starts a run of a step's job whose answers the test delivers by
+// hand, and returns its number.
+func newRun(m *Model, s stepID, j job) int {
+	m.c.tasks.cancel(s, j)
+	return m.c.tasks[taskKey{s, j}]
+}
+
+// stepOf is the current value of step id, as its concrete type.
+func stepOf[T step](m *Model, id stepID) T { return m.steps[id].(T) }
+
+func formOf(m *Model) formStep     { return stepOf[formStep](m, stepForm) }
+func loadOf(m *Model) loadStep     { return stepOf[loadStep](m, stepLoad) }
+func keygenOf(m *Model) keygenStep { return stepOf[keygenStep](m, stepKeygen) }
+func checksOf(m *Model) checksStep { return stepOf[checksStep](m, stepChecks) }
+
+// setStep replaces step id's value (to arrange a state for a test).
+func setStep[T step](m *Model, id stepID, f func(*T)) {
+	s := m.steps[id].(T)
+	f(&s)
+	m.steps[id] = s
+}
+
+// show makes id the current step after the given mode's steps before it,
+// as if the user had walked there.
+func show(m *Model, md mode, id stepID) {
+	m.c.journey.mode = md
+	m.history = append(m.history, m.current)
+	m.current = id
+	run(m, m.initStep(id))
+}
+
+// emulatorBackend is what the demo's backend is (package main builds it)
+// for tests here: the emulator on loopback, files in a temporary directory,
+// its ready credential in DIR/current.
+func emulatorBackend(t *testing.T, scenario, style string) Backend {
+	t.Helper()
+	emu, err := emulator.Start(emulator.Options{Scenario: scenario, Style: style})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(emu.Close)
+	dir := t.TempDir()
+	current := filepath.Join(dir, "current")
+	os.Mkdir(current, 0o700)
+	files, err := emu.WriteDir(current, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, _ := checks.ResolveEnvironment("staging", emu.BaseURL)
+	env.Name = "emulator"
+	b := Backend{
+		Demo: true, Scenario: emu.Scenario().Name, Environments: []checks.Environment{env},
+		Base:     checks.Options{CAFile: files.CA, Resolver: emu.DNSAddr, EgressServers: []string{emu.DNSAddr}, Timeout: 2 * time.Second, Proxy: checks.ProxyDirect},
+		Dir:      dir,
+		CertPath: files.Cert, KeyPath: files.Key,
+		APIKey: checks.NewAPIKey(emu.APIKey()), APIKeySource: "the emulator",
+		Sign: func(_ context.Context, csrPEM []byte) ([]byte, error) { return emu.SignCSR(csrPEM) },
+	}
+	if emu.Scenario().Proxy {
+		b.Base.Proxy, b.Base.EgressURLs = emu.ProxyURL, []string{emu.WhoAmIURL}
+	}
+	return b
 }
 
 // press sends keys: names such as "enter", "esc", "tab", "down", "up",
@@ -103,7 +172,7 @@ func press(m *Model, keys ...string) {
 
 // fixture writes a certificate for api.acmecards.example with fixed dates
 // (valid 2026-11-20 to 2027-02-18) and its key into dir.
-func fixture(t *testing.T, dir string, notAfter time.Time) (certPath, keyPath string) {
+func fixture(t testing.TB, dir string, notAfter time.Time) (certPath, keyPath string) {
 	t.Helper()
 	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	ca := &x509.Certificate{

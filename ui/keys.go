@@ -23,8 +23,13 @@ type KeyMap struct {
 	PageUp   key.Binding
 	PageDown key.Binding
 	Format   key.Binding
+	Advanced key.Binding
+	Table    key.Binding
+	Edit     key.Binding
 	// Select stands for Up and Down in the short help.
 	Select key.Binding
+	// Scroll stands for Up and Down when they scroll.
+	Scroll key.Binding
 }
 
 // DefaultKeyMap is the wizard's key map.
@@ -46,17 +51,23 @@ func DefaultKeyMap() KeyMap {
 		Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save")),
 		AddIP:    key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "add detected IP")),
 		Change:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "enter another key")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "scroll up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", " ", "f"), key.WithHelp("pgdn", "scroll down")),
-		Format:   key.NewBinding(key.WithKeys("left", "right", "h", "l"), key.WithHelp("←/→", "format")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Format:   key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "format")),
+		Advanced: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "advanced")),
+		Table:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "whole table")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "other files")),
 		Select:   key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "select")),
+		Scroll:   key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll")),
 	}
 }
 
 // stepKeys is the help for one step: ShortHelp in the bar, FullHelp on ?.
+// typing is set while a field has the focus: q and ? are letters then.
 type stepKeys struct {
-	short []key.Binding
-	full  [][]key.Binding
+	short  []key.Binding
+	full   [][]key.Binding
+	typing bool
 }
 
 func (k stepKeys) ShortHelp() []key.Binding  { return k.short }

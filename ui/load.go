@@ -7,27 +7,23 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
 
-// loadKind says what the certificate step is for.
-type loadKind int
-
-const (
-	loadSigned  loadKind = iota // the certificate and key to test
-	loadCurrent                 // renewal: the certificate to copy
-)
-
-// loadModel asks for certificate and key paths (with completion), reads
-// them in a command, and shows a details card.
-type loadModel struct {
+// loadStep asks for certificate and key paths (with completion), reads
+// them in a command, and shows a card of what was found. It serves two
+// steps: the certificate under test, and renewal's current certificate
+// (one path, no key).
+type loadStep struct {
 	c       *common
-	kind    loadKind
+	id      stepID
 	inputs  []textinput.Model // cert, key, password
 	focused int
 	needPW  bool
-	loading bool
+	reading bool
 	err     string
-	loaded  *loadedMsg
+	loaded  *loaded
 }
 
 const (
@@ -36,42 +32,79 @@ const (
 	inPassword
 )
 
-func newLoad(c *common, kind loadKind) loadModel {
-	m := loadModel{c: c, kind: kind}
+func newLoad(c *common, id stepID) loadStep {
+	m := loadStep{c: c, id: id}
 	for i := range 3 {
 		in := newInput(c, 4096)
-		in.ShowSuggestions = true
+		in.ShowSuggestions = i != inPassword
 		if i == inPassword {
 			in.EchoMode = textinput.EchoPassword
 			in.EchoCharacter = '•'
-			in.ShowSuggestions = false
 		}
 		m.inputs = append(m.inputs, in)
 	}
 	m.inputs[inCert].Placeholder = "client.pem (PEM, DER or PKCS#12)"
 	m.inputs[inKey].Placeholder = "client.key"
-	m.setSize()
+	m.setWidths()
 	return m
 }
 
-// prefill sets paths from earlier steps (the demo's signed certificate,
-// the key just made).
-func (m *loadModel) prefill(certPath, keyPath string) {
-	if certPath != "" {
-		m.inputs[inCert].SetValue(certPath)
+func (m loadStep) renewal() bool { return m.id == stepCurrentCert }
+
+func (m loadStep) title() string {
+	if m.renewal() {
+		return "Current certificate"
 	}
-	if keyPath != "" {
-		m.inputs[inKey].SetValue(keyPath)
+	return "Signed certificate"
+}
+
+func (m loadStep) busy() bool { return false }
+
+func (m loadStep) init() (step, tea.Cmd) {
+	for i := range m.inputs {
+		m.inputs[i].Blur()
 	}
-	m.loaded, m.err = nil, ""
-	if certPath == "" {
-		m.focused = inCert
+	if m.loaded != nil {
+		return m, nil
+	}
+	return m, m.inputs[m.focused].Focus()
+}
+
+func (m *loadStep) setWidths() {
+	for i := range m.inputs {
+		m.inputs[i].Width = m.c.inputWidth(14)
 	}
 }
 
-func (m loadModel) fields() int {
+// prefill offers paths from earlier steps or from the backend. When they
+// differ from what the inputs hold, what was read before is forgotten and
+// a read still on its way becomes stale; otherwise the step is as the
+// user left it.
+func (m *loadStep) prefill(certPath, keyPath string) {
+	if m.renewal() {
+		keyPath = ""
+	}
+	changed := false
+	for i, p := range []string{certPath, keyPath} {
+		if p != "" && p != m.inputs[i].Value() {
+			m.inputs[i].SetValue(p)
+			changed = true
+		}
+	}
+	if !changed {
+		return
+	}
+	m.loaded, m.err, m.reading = nil, "", false
+	m.c.tasks.cancel(m.id, jobRead)
+	m.focused = inCert
+	if m.inputs[inCert].Value() != "" && !m.renewal() {
+		m.focused = inKey
+	}
+}
+
+func (m loadStep) fields() int {
 	switch {
-	case m.kind == loadCurrent:
+	case m.renewal():
 		return 1
 	case m.needPW:
 		return 3
@@ -79,40 +112,31 @@ func (m loadModel) fields() int {
 	return 2
 }
 
-func (m *loadModel) setSize() {
-	for i := range m.inputs {
-		m.inputs[i].Width = m.c.inputWidth(14)
-	}
-}
-
-func (m loadModel) capturesText() bool { return m.loaded == nil }
-
-func (m *loadModel) focus() tea.Cmd {
-	for i := range m.inputs {
-		m.inputs[i].Blur()
-	}
-	if m.loaded != nil {
-		return nil
-	}
-	return m.inputs[m.focused].Focus()
-}
-
-func (m *loadModel) moveTo(i int) tea.Cmd {
+func (m *loadStep) moveTo(i int) tea.Cmd {
 	m.inputs[m.focused].Blur()
 	m.focused = (i + m.fields()) % m.fields()
 	return m.inputs[m.focused].Focus()
 }
 
-func (m loadModel) update(msg tea.Msg) (loadModel, tea.Cmd) {
+func (m loadStep) update(msg tea.Msg) (step, tea.Cmd) {
 	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.setWidths()
+		return m, nil
+	case envChosenMsg: // what the backend has in place (the demo's credential)
+		m.prefill(m.c.backend.CertPath, m.c.backend.KeyPath)
+		return m, nil
+	case csrReadyMsg:
+		m.prefill(msg.certPath, msg.keyPath)
+		return m, nil
 	case loadedMsg:
-		m.loading, m.loaded, m.err = false, &msg, ""
+		m.reading, m.loaded, m.err = false, &msg.loaded, ""
 		m.inputs[m.focused].Blur()
 		return m, nil
 	case loadFailedMsg:
-		m.loading = false
+		m.reading = false
 		m.err = msg.err.Error()
-		if msg.needPassword && m.kind == loadSigned {
+		if msg.needPassword && !m.renewal() {
 			m.needPW = true
 			return m, m.moveTo(inPassword)
 		}
@@ -123,18 +147,8 @@ func (m loadModel) update(msg tea.Msg) (loadModel, tea.Cmd) {
 		}
 		return m, nil
 	case tea.KeyMsg:
-		if m.loading {
-			return m, nil
-		}
 		if m.loaded != nil {
-			if key.Matches(msg, m.c.keys.Next) && m.usable() {
-				return m, advance(m.stateOf(), *m.loaded)
-			}
-			if msg.String() == "e" { // edit the paths again
-				m.loaded = nil
-				return m, m.inputs[m.focused].Focus()
-			}
-			return m, nil
+			return m.updateCard(msg)
 		}
 		switch {
 		case key.Matches(msg, m.c.keys.Next):
@@ -152,87 +166,87 @@ func (m loadModel) update(msg tea.Msg) (loadModel, tea.Cmd) {
 	var cmd tea.Cmd
 	m.inputs[m.focused], cmd = m.inputs[m.focused].Update(msg)
 	if after := m.inputs[m.focused].Value(); after != before && m.focused != inPassword {
-		return m, tea.Batch(cmd, completeCmd(m.focused, after))
+		return m, tea.Batch(cmd, m.c.tasks.start(m.id, jobComplete, completeCmd(m.focused, after)))
 	}
 	return m, cmd
 }
 
-// usable reports whether what was read can go on: a certificate was
-// found (a mismatched key still can, for the checks to explain).
-func (m loadModel) usable() bool {
-	return m.loaded != nil && m.loaded.material.Leaf != nil
-}
-
-func (m loadModel) stateOf() state {
-	if m.kind == loadCurrent {
-		return stateCurrentCert
+// updateCard: the card is showing; go on with it, or edit the paths.
+func (m loadStep) updateCard(msg tea.KeyMsg) (step, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.c.keys.Next) && m.loaded.usable():
+		if m.renewal() {
+			return m, handOff(renewFromMsg{*m.loaded})
+		}
+		return m, handOff(credentialsMsg{*m.loaded})
+	case key.Matches(msg, m.c.keys.Edit):
+		m.loaded = nil
+		return m, m.inputs[m.focused].Focus()
 	}
-	return stateLoad
+	return m, nil
 }
 
-func (m loadModel) submit() (loadModel, tea.Cmd) {
+func (m loadStep) submit() (step, tea.Cmd) {
 	certPath := strings.TrimSpace(m.inputs[inCert].Value())
 	keyPath := strings.TrimSpace(m.inputs[inKey].Value())
 	if certPath == "" {
 		m.err = "give the certificate's path"
 		return m, m.moveTo(inCert)
 	}
-	if m.kind == loadSigned && keyPath == "" {
+	if m.renewal() {
+		keyPath = ""
+	} else if keyPath == "" {
 		m.err = "give the private key's path (the one made with the CSR)"
 		return m, m.moveTo(inKey)
 	}
-	if m.kind == loadCurrent {
-		keyPath = ""
-	}
-	m.loading, m.err = true, ""
-	return m, loadCmd(m.c, certPath, keyPath, []byte(m.inputs[inPassword].Value()))
+	m.reading, m.err = true, ""
+	return m, m.c.tasks.start(m.id, jobRead, loadCmd(m.c.now(), certPath, keyPath, []byte(m.inputs[inPassword].Value())))
 }
 
-func (m loadModel) view() string {
-	s := m.c.styles
-	w := m.c.width
+func (m loadStep) view() string {
+	s, w := m.c.styles, m.c.width
 	var b strings.Builder
-	if m.kind == loadCurrent {
+	if m.renewal() {
 		b.WriteString(wrap("Renewal: which certificate are you renewing? Its O, OU, CN and every SAN go into the new CSR, on a fresh key.", w) + "\n\n")
 	} else {
 		b.WriteString(wrap("The signed certificate Axys returned (PEM, DER, a bundle or PKCS#12) and the private key made with its CSR.", w) + "\n\n")
 	}
 	if m.loaded != nil {
-		b.WriteString(certCard(s, m.loaded.material, m.loaded.certPath, m.loaded.keyPath, m.c.now(), w))
+		b.WriteString(certCard(s, *m.loaded, m.c.now(), w))
 		return b.String()
 	}
 	labels := []string{"Certificate", "Private key", "Password"}
 	for i := range m.fields() {
-		marker := "  "
-		label := s.Label.Render(fmt.Sprintf("%-12s", labels[i]))
+		marker, label := "  ", s.Label.Render(fmt.Sprintf("%-12s", labels[i]))
 		if i == m.focused {
-			marker = s.Selected.Render("› ")
-			label = s.Selected.Render(fmt.Sprintf("%-12s", labels[i]))
+			marker, label = s.Selected.Render("› "), s.Selected.Render(fmt.Sprintf("%-12s", labels[i]))
 		}
 		fmt.Fprintf(&b, "%s%s %s\n", marker, label, m.inputs[i].View())
 	}
 	b.WriteString("\n")
 	switch {
-	case m.loading:
+	case m.reading:
 		b.WriteString(s.Subtle.Render("Reading…") + "\n")
 	case m.err != "":
-		b.WriteString(s.Error.Render(wrap("✗ "+m.err, w)) + "\n")
+		b.WriteString(s.Error.Render(wrap("✗ "+termsafe.Line(m.err), w)) + "\n")
 	default:
 		b.WriteString(s.Subtle.Render("tab completes a path; enter reads the files") + "\n")
+		if m.c.backend.Demo && m.inputs[inCert].Value() == m.c.backend.CertPath {
+			b.WriteString(s.Banner.Render(wrap("Demo: the emulator's ready certificate and key are filled in.", w)) + "\n")
+		}
 	}
 	return b.String()
 }
 
-func (m loadModel) keys() stepKeys {
+func (m loadStep) keys() stepKeys {
 	k := m.c.keys
 	if m.loaded != nil {
-		edit := key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "other files"))
-		if !m.usable() {
-			return stepKeys{short: []key.Binding{edit}, full: [][]key.Binding{{edit}}}
+		if !m.loaded.usable() {
+			return stepKeys{short: []key.Binding{k.Edit}, full: [][]key.Binding{{k.Edit}}}
 		}
 		next := withHelp(k.Next, "continue")
-		return stepKeys{short: []key.Binding{next, edit}, full: [][]key.Binding{{next, edit}}}
+		return stepKeys{short: []key.Binding{next, k.Edit}, full: [][]key.Binding{{next, k.Edit}}}
 	}
 	next := withHelp(k.Next, "next / read")
-	return stepKeys{short: []key.Binding{next, k.Complete}, full: [][]key.Binding{{next, k.Complete, k.PrevFld}}}
+	return stepKeys{short: []key.Binding{next, k.Complete}, full: [][]key.Binding{{next, k.Complete, k.PrevFld}}, typing: true}
 }

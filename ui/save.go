@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -10,30 +9,37 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/axysdoctor/axysdoctor/checks"
-	"github.com/axysdoctor/axysdoctor/report"
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
 
-// saveModel writes the report, redacted, as Markdown or JSON.
-type saveModel struct {
+// saveStep writes the last report, redacted, as Markdown or JSON.
+type saveStep struct {
 	c      *common
-	env    checks.Environment
-	report checks.Report
 	json   bool
 	input  textinput.Model
+	saving bool
 	saved  string
 	err    string
 }
 
-func newSave(c *common) saveModel {
-	in := newInput(c, 4096)
-	m := saveModel{c: c, input: in}
-	m.input.SetValue(m.defaultPath())
-	m.setSize()
+func newSave(c *common) saveStep {
+	m := saveStep{c: c, input: newInput(c, 4096)}
+	m.input.Width = c.inputWidth(10)
 	return m
 }
 
-func (m saveModel) defaultPath() string {
+func (m saveStep) title() string { return "Save report" }
+
+func (m saveStep) busy() bool { return m.saving }
+
+func (m saveStep) init() (step, tea.Cmd) {
+	if m.saved != "" {
+		return m, nil
+	}
+	return m, m.input.Focus()
+}
+
+func (m saveStep) defaultPath() string {
 	ext := ".md"
 	if m.json {
 		ext = ".json"
@@ -41,62 +47,45 @@ func (m saveModel) defaultPath() string {
 	return filepath.Join(m.c.reportDir, "axysdoctor-report-"+m.c.now().Format("20060102-150405")+ext)
 }
 
-func (m *saveModel) setSize() { m.input.Width = m.c.inputWidth(10) }
-
-func (m saveModel) capturesText() bool { return m.saved == "" }
-
-func (m *saveModel) focus() tea.Cmd { return m.input.Focus() }
-
-func (m saveModel) update(msg tea.Msg) (saveModel, tea.Cmd) {
+func (m saveStep) update(msg tea.Msg) (step, tea.Cmd) {
 	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.input.Width = m.c.inputWidth(10)
+		return m, nil
+	case openSaveMsg: // a new report each time: a new name
+		m.saved, m.err, m.saving = "", "", false
+		m.input.SetValue(m.defaultPath())
+		m.input.CursorEnd()
+		return m, nil
 	case savedMsg:
+		m.saving = false
 		if msg.err != nil {
 			m.err = msg.err.Error()
 			return m, nil
 		}
 		m.saved, m.err = msg.path, ""
 		m.input.Blur()
-		return m, nil
+		return m, handOff(reportSavedMsg{msg.path})
 	case tea.KeyMsg:
-		if m.saved != "" {
+		if m.saved != "" || m.saving {
 			return m, nil
 		}
-		switch msg.String() {
-		case "left", "right":
-			// Switch the format, and the default name's extension with it.
-			wasDefault := m.input.Value() == m.defaultPath()
-			m.json = !m.json
-			if wasDefault || strings.HasSuffix(m.input.Value(), ".md") || strings.HasSuffix(m.input.Value(), ".json") {
-				v := strings.TrimSuffix(strings.TrimSuffix(m.input.Value(), ".md"), ".json")
-				if m.json {
-					m.input.SetValue(v + ".json")
-				} else {
-					m.input.SetValue(v + ".md")
-				}
-			}
+		switch {
+		case key.Matches(msg, m.c.keys.Format):
+			m.switchFormat()
 			return m, nil
-		case "enter":
+		case key.Matches(msg, m.c.keys.Next):
 			path := strings.TrimSpace(m.input.Value())
 			if path == "" {
 				m.err = "give a file name"
 				return m, nil
 			}
-			var buf bytes.Buffer
-			var err error
-			rep := m.report
+			rep := m.c.journey.report
 			if rep.Version == "" {
 				rep.Version = m.c.version
 			}
-			if m.json {
-				err = report.JSON(&buf, rep, rep.Version, false)
-			} else {
-				err = report.Markdown(&buf, rep, rep.Version, false)
-			}
-			if err != nil {
-				m.err = err.Error()
-				return m, nil
-			}
-			return m, saveCmd(m.c, path, buf.Bytes())
+			m.saving, m.err = true, ""
+			return m, m.c.tasks.start(stepSave, jobSave, saveCmd(m.c.writes, rep, m.json, path))
 		}
 	}
 	var cmd tea.Cmd
@@ -105,9 +94,23 @@ func (m saveModel) update(msg tea.Msg) (saveModel, tea.Cmd) {
 	return m, cmd
 }
 
-func (m saveModel) view() string {
-	s := m.c.styles
-	w := m.c.width
+// switchFormat flips Markdown and JSON, and the file name's extension
+// with it.
+func (m *saveStep) switchFormat() {
+	v := m.input.Value()
+	m.json = !m.json
+	if strings.HasSuffix(v, ".md") || strings.HasSuffix(v, ".json") {
+		v = strings.TrimSuffix(strings.TrimSuffix(v, ".md"), ".json")
+		if m.json {
+			m.input.SetValue(v + ".json")
+		} else {
+			m.input.SetValue(v + ".md")
+		}
+	}
+}
+
+func (m saveStep) view() string {
+	s, w := m.c.styles, m.c.width
 	var b strings.Builder
 	b.WriteString(wrap("Save the report for a ticket or a colleague. It is redacted: the API key appears only as its last four characters and a hash; private keys never.", w) + "\n\n")
 	md, js := "  Markdown  ", "  JSON  "
@@ -118,22 +121,23 @@ func (m saveModel) view() string {
 	}
 	fmt.Fprintf(&b, "  %s %s%s\n", s.Label.Render(fmt.Sprintf("%-8s", "Format")), md, js)
 	fmt.Fprintf(&b, "  %s %s\n\n", s.Label.Render(fmt.Sprintf("%-8s", "File")), m.input.View())
-	sum := m.report.Summary()
-	fmt.Fprintf(&b, "  %s\n\n", s.Subtle.Render("Report: "+sum.String()))
+	fmt.Fprintf(&b, "  %s\n\n", s.Subtle.Render("Report: "+m.c.journey.report.Summary().String()))
 	switch {
 	case m.saved != "":
-		b.WriteString(s.Pass.Render(wrap("✓ Saved to "+m.saved, w)) + "\n\n" + "Press q to quit, or esc to go back to the checks.\n")
+		b.WriteString(s.Pass.Render(wrap("✓ Saved to "+termsafe.Line(m.saved), w)) + "\n\n" + "Press q to quit, or esc to go back to the checks.\n")
+	case m.saving:
+		b.WriteString(s.Subtle.Render("Saving…") + "\n")
 	case m.err != "":
-		b.WriteString(s.Error.Render(wrap("✗ "+m.err, w)) + "\n")
+		b.WriteString(s.Error.Render(wrap("✗ "+termsafe.Line(m.err), w)) + "\n")
 	}
 	return b.String()
 }
 
-func (m saveModel) keys() stepKeys {
+func (m saveStep) keys() stepKeys {
 	k := m.c.keys
 	if m.saved != "" {
 		return stepKeys{}
 	}
 	save := withHelp(k.Next, "save")
-	return stepKeys{short: []key.Binding{save, k.Format}, full: [][]key.Binding{{save, k.Format}}}
+	return stepKeys{short: []key.Binding{save, k.Format}, full: [][]key.Binding{{save, k.Format}}, typing: true}
 }

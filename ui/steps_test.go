@@ -14,12 +14,15 @@ import (
 func TestWelcomeChoosesAMode(t *testing.T) {
 	m := newTestModel(t, testBackend(t.TempDir()))
 	press(m, "down", "enter")
-	if m.state != stateEnvironment || m.mode != modeRenew {
-		t.Fatalf("state %v mode %v", m.state, m.mode)
+	if m.current != stepEnvironment || m.c.journey.mode != modeRenew {
+		t.Fatalf("step %v mode %v", m.current, m.c.journey.mode)
 	}
 	press(m, "down", "down", "enter")
-	if m.state != stateCurrentCert || m.checks.env.Name != "production" {
-		t.Fatalf("state %v env %q", m.state, m.checks.env.Name)
+	if m.current != stepCurrentCert || m.c.journey.env.Name != "production" {
+		t.Fatalf("step %v env %q", m.current, m.c.journey.env.Name)
+	}
+	if h := m.header(); !strings.Contains(h, "Renewal · step 3 of 8: Current certificate") {
+		t.Errorf("header %q", h)
 	}
 }
 
@@ -27,8 +30,8 @@ func TestWelcomeChoosesAMode(t *testing.T) {
 func toForm(t *testing.T, m *Model) {
 	t.Helper()
 	press(m, "enter", "enter")
-	if m.state != stateForm {
-		t.Fatalf("state %v, want the form", m.state)
+	if m.current != stepForm {
+		t.Fatalf("step %v, want the form", m.current)
 	}
 }
 
@@ -37,17 +40,16 @@ func TestFormValidationBlocksNext(t *testing.T) {
 	toForm(t, m)
 	// Required field left empty: enter stays on it and says why.
 	press(m, "enter")
-	if m.form.focused != fieldOrg || !strings.Contains(m.form.err, "Organization (O) is required") {
-		t.Fatalf("focused %d err %q", m.form.focused, m.form.err)
+	if f := formOf(m); f.list.focused != fieldOrg || !strings.Contains(f.list.err, "Organization (O) is required") {
+		t.Fatalf("focused %d err %q", f.list.focused, f.list.err)
 	}
 	press(m, "Acme Financial Services Ltd", "enter", "Acme Cards", "enter", "*.acmecards.example", "enter")
-	if m.state != stateForm || m.form.focused != fieldCN || !strings.Contains(m.form.err, "wildcard") {
-		t.Fatalf("state %v focused %d err %q", m.state, m.form.focused, m.form.err)
+	if f := formOf(m); m.current != stepForm || f.list.focused != fieldCN || !strings.Contains(f.list.err, "wildcard") {
+		t.Fatalf("step %v focused %d err %q", m.current, f.list.focused, f.list.err)
 	}
 	if !strings.Contains(m.View(), "✗ \"*.acmecards.example\" is a wildcard") {
 		t.Errorf("the reason is not on screen:\n%s", m.View())
 	}
-	// Fix it, skip to the end with a bad IP: submitting refuses.
 	press(m, "ctrl+c")
 	if m.c.ctx.Err() == nil || !m.quitting {
 		t.Fatal("ctrl+c did not quit while typing")
@@ -58,25 +60,25 @@ func TestFormSubmitRefusesABadFieldAnywhere(t *testing.T) {
 	m := newTestModel(t, testBackend(t.TempDir()))
 	toForm(t, m)
 	press(m, "Acme", "tab", "Cards", "tab", "api.acme.example", "tab", "tab")
-	if got := m.form.fields[fieldIPs].input.Value(); got != "203.0.113.10" {
+	if got := formOf(m).list.fields[fieldIPs].input.Value(); got != "203.0.113.10" {
 		t.Errorf("the detected egress IP was not offered: %q", got)
 	}
 	press(m, "backspace", "backspace", "999")
-	for m.form.focused != fieldCSROut {
+	for formOf(m).list.focused != fieldCSROut {
 		press(m, "tab")
 	}
 	press(m, "enter")
-	if m.state != stateForm || m.form.focused != fieldIPs || !strings.Contains(m.form.err, "203.0.113.999") {
-		t.Fatalf("state %v focused %d err %q", m.state, m.form.focused, m.form.err)
+	if f := formOf(m); m.current != stepForm || f.list.focused != fieldIPs || !strings.Contains(f.list.err, "203.0.113.999") {
+		t.Fatalf("step %v focused %d err %q", m.current, f.list.focused, f.list.err)
 	}
 }
 
 func TestQIsALetterWhileTyping(t *testing.T) {
 	m := newTestModel(t, testBackend(t.TempDir()))
 	toForm(t, m)
-	press(m, "q")
-	if m.quitting || m.form.fields[fieldOrg].input.Value() != "q" {
-		t.Fatalf("q quit (%v) or was lost (%q)", m.quitting, m.form.fields[fieldOrg].input.Value())
+	press(m, "q", "?")
+	if got := formOf(m).list.fields[fieldOrg].input.Value(); m.quitting || got != "q?" {
+		t.Fatalf("q quit (%v) or was lost (%q)", m.quitting, got)
 	}
 }
 
@@ -85,19 +87,32 @@ func TestEscGoesBackAndKeepsInput(t *testing.T) {
 	toForm(t, m)
 	press(m, "Acme Financial", "tab", "Acme Cards")
 	press(m, "esc")
-	if m.state != stateEnvironment {
-		t.Fatalf("esc went to %v", m.state)
+	if m.current != stepEnvironment {
+		t.Fatalf("esc went to %v", m.current)
 	}
 	press(m, "esc")
-	if m.state != stateWelcome {
-		t.Fatalf("second esc went to %v", m.state)
+	if m.current != stepWelcome {
+		t.Fatalf("second esc went to %v", m.current)
 	}
 	press(m, "enter", "enter")
-	if m.state != stateForm {
-		t.Fatalf("state %v", m.state)
+	if m.current != stepForm {
+		t.Fatalf("step %v", m.current)
 	}
-	if m.form.fields[fieldOrg].input.Value() != "Acme Financial" || m.form.fields[fieldUnits].input.Value() != "Acme Cards" {
-		t.Errorf("input lost: %q %q", m.form.fields[fieldOrg].input.Value(), m.form.fields[fieldUnits].input.Value())
+	f := formOf(m).list.fields
+	if f[fieldOrg].input.Value() != "Acme Financial" || f[fieldUnits].input.Value() != "Acme Cards" {
+		t.Errorf("input lost: %q %q", f[fieldOrg].input.Value(), f[fieldUnits].input.Value())
+	}
+}
+
+// fillForm fills the form's required fields and submits it.
+func fillForm(t *testing.T, m *Model) {
+	t.Helper()
+	press(m, "Acme Financial Services Ltd", "enter", "Acme Cards, Acme Prepaid", "enter", "api.acmecards.example", "enter")
+	for m.current == stepForm {
+		press(m, "enter")
+		if f := formOf(m); f.list.err != "" {
+			t.Fatalf("form error %q", f.list.err)
+		}
 	}
 }
 
@@ -105,15 +120,9 @@ func TestKeygenWritesKeyAndCSRThenOffersTheCertificate(t *testing.T) {
 	dir := t.TempDir()
 	m := newTestModel(t, testBackend(dir))
 	toForm(t, m)
-	press(m, "Acme Financial Services Ltd", "enter", "Acme Cards, Acme Prepaid", "enter", "api.acmecards.example", "enter")
-	for m.state == stateForm {
-		press(m, "enter")
-		if m.form.err != "" {
-			t.Fatalf("form error %q", m.form.err)
-		}
-	}
-	if m.state != stateKeygen || m.keygen.phase != keygenWritten {
-		t.Fatalf("state %v phase %v err %v", m.state, m.keygen.phase, m.keygen.err)
+	fillForm(t, m)
+	if k := keygenOf(m); m.current != stepKeygen || k.phase != keygenWritten {
+		t.Fatalf("step %v phase %v err %v", m.current, k.phase, k.err)
 	}
 	st, err := os.Stat(filepath.Join(dir, "client.key"))
 	if err != nil || st.Mode().Perm() != 0o600 {
@@ -122,8 +131,14 @@ func TestKeygenWritesKeyAndCSRThenOffersTheCertificate(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "client.csr")); err != nil {
 		t.Fatal(err)
 	}
-	if v := m.View(); !strings.Contains(v, "OU=Acme Cards, OU=Acme Prepaid") || !strings.Contains(v, "about 24 hours") {
+	v := m.View()
+	if !strings.Contains(v, "OU=Acme Cards, OU=Acme Prepaid") || !strings.Contains(v, "about 24 hours") {
 		t.Errorf("view:\n%s", v)
+	}
+	// The fingerprint is csr.Fingerprint's, whole: SHA-256 in colon-separated hex.
+	fp := keygenOf(m).made.fingerprint
+	if len(fp) != 95 || strings.Count(fp, ":") != 31 || !strings.Contains(strings.ReplaceAll(v, "\n            ", ""), fp[:40]) {
+		t.Errorf("fingerprint %q not shown whole:\n%s", fp, v)
 	}
 	var clip strings.Builder
 	m.c.clipboard = &clip
@@ -135,21 +150,8 @@ func TestKeygenWritesKeyAndCSRThenOffersTheCertificate(t *testing.T) {
 		t.Errorf("the copy is not confirmed:\n%s", m.View())
 	}
 	press(m, "enter")
-	if m.state != stateLoad || m.load.inputs[inKey].Value() != filepath.Join(dir, "client.key") {
-		t.Fatalf("state %v key path %q", m.state, m.load.inputs[inKey].Value())
-	}
-	// Going back and creating again must not overwrite the key.
-	before, _ := os.ReadFile(filepath.Join(dir, "client.key"))
-	press(m, "esc", "esc")
-	for m.form.focused != fieldCSROut {
-		press(m, "tab")
-	}
-	press(m, "enter")
-	if m.keygen.phase != keygenFailed || !strings.Contains(m.keygen.err.Error(), "already exists") {
-		t.Fatalf("phase %v err %v", m.keygen.phase, m.keygen.err)
-	}
-	if after, _ := os.ReadFile(filepath.Join(dir, "client.key")); string(after) != string(before) {
-		t.Fatal("the key was overwritten")
+	if l := loadOf(m); m.current != stepLoad || l.inputs[inKey].Value() != filepath.Join(dir, "client.key") {
+		t.Fatalf("step %v key path %q", m.current, l.inputs[inKey].Value())
 	}
 }
 
@@ -158,47 +160,73 @@ func TestLoadShowsTheCardOrSaysWhatIsWrong(t *testing.T) {
 	certPath, keyPath := fixture(t, dir, fixedNow.AddDate(0, 0, 83))
 	m := newTestModel(t, testBackend(dir))
 	press(m, "down", "down", "enter", "enter")
-	if m.state != stateLoad {
-		t.Fatalf("state %v", m.state)
+	if m.current != stepLoad {
+		t.Fatalf("step %v", m.current)
 	}
 	press(m, filepath.Join(dir, "missing.pem"), "enter", keyPath, "enter")
-	if m.load.loaded != nil || !strings.Contains(m.load.err, "no such file") {
-		t.Fatalf("err %q", m.load.err)
+	if l := loadOf(m); l.loaded != nil || !strings.Contains(l.err, "no such file") {
+		t.Fatalf("err %q", l.err)
 	}
 	// The key given as the certificate: the card says what it is.
-	m.load.inputs[inCert].SetValue(keyPath)
+	setStep(m, stepLoad, func(l *loadStep) { l.inputs[inCert].SetValue(keyPath) })
 	press(m, "enter")
-	if m.load.loaded == nil || !strings.Contains(m.View(), "not a certificate: are the") {
+	if loadOf(m).loaded == nil || !strings.Contains(m.View(), "not a certificate: are the") {
 		t.Fatalf("view:\n%s", m.View())
 	}
 	press(m, "e")
-	m.load.inputs[inCert].SetValue(certPath)
+	setStep(m, stepLoad, func(l *loadStep) { l.inputs[inCert].SetValue(certPath) })
 	press(m, "enter")
 	v := m.View()
-	for _, want := range []string{"OU=Acme Cards", "83 days left", "30d", "belongs to this certificate"} {
+	for _, want := range []string{"OU=Acme Cards", "valid for 83 more days", "30d", "✓ the private key belongs to the certificate"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("card lacks %q:\n%s", want, v)
 		}
 	}
 	press(m, "enter")
-	if m.state != stateAPIKey || m.checks.certPath != certPath {
-		t.Fatalf("state %v", m.state)
+	if m.current != stepAPIKey || m.c.journey.creds.certPath != certPath {
+		t.Fatalf("step %v creds %q", m.current, m.c.journey.creds.certPath)
+	}
+}
+
+// The card shows the engine's own verdicts: what checks.LocalChecks says,
+// word for word, in the reminder window and with a key that does not match.
+func TestCertCardShowsTheEnginesVerdicts(t *testing.T) {
+	dir := t.TempDir()
+	certPath, _ := fixture(t, dir, fixedNow.AddDate(0, 0, 12))
+	_, otherKey := fixture(t, t.TempDir(), fixedNow.AddDate(0, 0, 12))
+	mat, err := checks.LoadMaterial(checks.Options{CertPath: certPath, KeyPath: otherKey}, checks.Passwords{}, fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]checks.Result{}
+	for _, r := range checks.LocalChecks(mat, fixedNow) {
+		want[r.ID] = r
+	}
+	m := newTestModel(t, testBackend(dir))
+	press(m, "down", "down", "enter", "enter")
+	setStep(m, stepLoad, func(l *loadStep) { l.inputs[inCert].SetValue(certPath); l.inputs[inKey].SetValue(otherKey) })
+	press(m, "enter")
+	v := strings.ReplaceAll(m.View(), "\n           ", " ") // unwrap the card's values
+	for _, id := range []string{checks.IDCertValidity, checks.IDCertKeypair} {
+		r := want[id]
+		if r.Status == checks.Pass || !strings.Contains(v, r.Summary) {
+			t.Errorf("%s: the card does not show the engine's %s %q:\n%s", id, r.Status, r.Summary, v)
+		}
 	}
 }
 
 func TestAPIKeyIsMasked(t *testing.T) {
 	m := newTestModel(t, testBackend(t.TempDir()))
-	m.goTo(stateAPIKey)
-	m.apikey.focus()
+	show(m, modeHaveCert, stepAPIKey)
 	press(m, "axys_prog_0123456789abcdef")
 	v := m.View()
 	if strings.Contains(v, "0123456789") || !strings.Contains(v, "…cdef (sha256:") || !strings.Contains(v, "••••") {
 		t.Fatalf("view:\n%s", v)
 	}
 	_, cmd := m.Update(keyEnter())
-	msg, ok := cmd().(advanceMsg)
-	if !ok || msg.data.(checks.APIKey).Reveal() != "axys_prog_0123456789abcdef" {
-		t.Fatalf("advance %#v", msg)
+	msg, ok := cmd().(apiKeyMsg)
+	if !ok || msg.key.Reveal() != "axys_prog_0123456789abcdef" {
+		t.Fatalf("handoff %#v", msg)
 	}
 }
 
@@ -206,56 +234,72 @@ func TestAPIKeyFromTheEnvironment(t *testing.T) {
 	b := testBackend(t.TempDir())
 	b.APIKey, b.APIKeySource = checks.NewAPIKey("axys_prog_0123456789abcdef"), "$AXYS_API_KEY"
 	m := newTestModel(t, b)
-	m.goTo(stateAPIKey)
+	show(m, modeHaveCert, stepAPIKey)
 	if v := m.View(); !strings.Contains(v, "Using the key from $AXYS_API_KEY: …cdef") || strings.Contains(v, "0123456789") {
 		t.Fatalf("view:\n%s", v)
 	}
 	press(m, "e")
-	if !m.apikey.typing {
+	if !stepOf[apiKeyStep](m, stepAPIKey).typing {
 		t.Error("e did not open the input")
 	}
 }
 
+// startChecks puts the checks step in a running diagnosis whose events
+// the test sends by hand, and returns the run they must carry.
+func startChecks(m *Model) int {
+	show(m, modeHaveCert, stepChecks)
+	setStep(m, stepChecks, func(c *checksStep) {
+		c.running, c.now = true, fixedNow
+		drained := make(chan tea.Msg)
+		close(drained)
+		c.events = drained
+	})
+	return newRun(m, stepChecks, jobChecks) // the test's run
+}
+
 func TestChecksFillInAsEventsArrive(t *testing.T) {
 	m := newTestModel(t, testBackend(t.TempDir()))
-	m.state = stateChecks
-	m.checks.running, m.checks.run, m.checks.now = true, 1, fixedNow
-	drained := make(chan tea.Msg)
-	close(drained) // the events in this test are sent by hand
-	m.checks.events = drained
+	run := startChecks(m)
+	ev := func(e checks.Event) asyncMsg {
+		return asyncMsg{step: stepChecks, job: jobChecks, run: run, msg: checkEventMsg{e}}
+	}
 	rep := sampleReport()
-	send(m, checkEventMsg{run: 1, ev: checks.Event{Type: checks.Started, ID: checks.IDNetEgress}})
-	send(m, checkEventMsg{run: 1, ev: checks.Event{Type: checks.Finished, ID: checks.IDKeyFile, Result: rep.Results[0]}})
+	send(m, ev(checks.Event{Type: checks.Started, ID: checks.IDNetEgress}))
+	send(m, ev(checks.Event{Type: checks.Finished, ID: checks.IDKeyFile, Result: rep.Results[0]}))
 	v := m.View()
 	if !strings.Contains(v, "✓ key.file") || !strings.Contains(v, "running… 1 passed") || !strings.Contains(v, "Egress IP addresses…") {
 		t.Fatalf("view:\n%s", v)
 	}
 	press(m, "esc")
-	if m.state != stateChecks {
+	if m.current != stepChecks {
 		t.Fatal("esc left the checks while they ran")
 	}
-	send(m, checkEventMsg{run: 0, ev: checks.Event{Type: checks.Finished, ID: checks.IDAPIProbe, Result: rep.Results[9]}})
-	if _, ok := m.checks.results[checks.IDAPIProbe]; ok {
+	old := ev(checks.Event{Type: checks.Finished, ID: checks.IDAPIProbe, Result: rep.Results[9]})
+	old.run--
+	send(m, old)
+	if _, ok := checksOf(m).results[checks.IDAPIProbe]; ok {
 		t.Error("an event from an older run was shown")
 	}
-	send(m, checksDoneMsg{run: 1, report: rep})
-	v = m.View()
-	if !strings.Contains(v, "7 passed · 1 warning · 2 failed · 0 skipped") {
+	send(m, asyncMsg{step: stepChecks, job: jobChecks, run: run, msg: checksDoneMsg{rep}})
+	if v = m.View(); !strings.Contains(v, "7 passed · 1 warning · 2 failed · 0 skipped") {
 		t.Fatalf("view:\n%s", v)
 	}
-	if m.checks.order[m.checks.cursor][0] != checks.IDCertValidity {
-		t.Errorf("cursor on %s, want the first problem", m.checks.order[m.checks.cursor][0])
+	if got, ok := m.LastReport(); !ok || len(got.Results) != 10 {
+		t.Error("the finished report was not recorded")
+	}
+	if c := checksOf(m); c.order[c.cursor][0] != checks.IDCertValidity {
+		t.Errorf("cursor on %s, want the first problem", c.order[c.cursor][0])
 	}
 	press(m, "down", "down", "down", "down", "enter")
-	if m.state != stateDetail || m.detail.result.ID != checks.IDDNSFCrDNS {
-		t.Fatalf("state %v detail %s", m.state, m.detail.result.ID)
+	if m.current != stepDetail || stepOf[detailStep](m, stepDetail).result.ID != checks.IDDNSFCrDNS {
+		t.Fatalf("step %v", m.current)
 	}
 	if !strings.Contains(m.View(), "▶ authorized-ips") {
 		t.Errorf("the matched row is not highlighted:\n%s", m.View())
 	}
 	press(m, "esc", "s")
-	if m.state != stateSave {
-		t.Fatalf("state %v", m.state)
+	if m.current != stepSave {
+		t.Fatalf("step %v", m.current)
 	}
 }
 
@@ -263,15 +307,15 @@ func TestSaveWritesARedactedReport(t *testing.T) {
 	dir := t.TempDir()
 	m := newTestModel(t, testBackend(dir))
 	m.c.reportDir = dir
-	m.save = newSave(m.c)
-	m.save.report = sampleReport()
-	m.goTo(stateSave)
-	press(m, "right", "enter")
-	if m.save.saved == "" || !strings.HasSuffix(m.save.saved, ".json") {
-		t.Fatalf("saved %q err %q", m.save.saved, m.save.err)
+	m.c.journey.report = sampleReport()
+	show(m, modeHaveCert, stepChecks)
+	press(m, "s", "right", "enter")
+	saved := m.SavedReport()
+	if !strings.HasSuffix(saved, ".json") || !strings.HasPrefix(saved, dir) {
+		t.Fatalf("saved %q", saved)
 	}
-	data, err := os.ReadFile(m.save.saved)
-	if err != nil || !strings.Contains(string(data), `"id": "dns.fcrdns"`) {
+	data, err := os.ReadFile(saved)
+	if err != nil || !strings.Contains(string(data), `"id": "dns.fcrdns"`) || strings.Contains(string(data), "0123456789") {
 		t.Fatalf("%v\n%s", err, data)
 	}
 	press(m, "q")
@@ -285,63 +329,59 @@ func TestRenewalPrefillsTheForm(t *testing.T) {
 	certPath, _ := fixture(t, dir, fixedNow.AddDate(0, 0, 20))
 	m := newTestModel(t, testBackend(dir))
 	press(m, "down", "enter", "enter")
-	if m.state != stateCurrentCert {
-		t.Fatalf("state %v", m.state)
+	if m.current != stepCurrentCert {
+		t.Fatalf("step %v", m.current)
 	}
 	press(m, certPath, "enter")
-	if !strings.Contains(m.View(), "20 days left: renew now") {
-		t.Fatalf("view:\n%s", m.View())
+	if v := m.View(); !strings.Contains(v, "expires in 20 days") || !strings.Contains(v, "30-day reminder") {
+		t.Fatalf("view:\n%s", v)
 	}
 	press(m, "enter")
-	if m.state != stateForm {
-		t.Fatalf("state %v", m.state)
+	if m.current != stepForm {
+		t.Fatalf("step %v", m.current)
 	}
-	f := m.form.fields
-	if f[fieldOrg].input.Value() != "Acme Financial Services Ltd" || f[fieldUnits].input.Value() != "Acme Cards" ||
-		f[fieldCN].input.Value() != "api.acmecards.example" || f[fieldIPs].input.Value() != "203.0.113.10" {
-		t.Errorf("not pre-filled: %q %q %q %q", f[fieldOrg].input.Value(), f[fieldUnits].input.Value(), f[fieldCN].input.Value(), f[fieldIPs].input.Value())
+	f := formOf(m)
+	v := func(i int) string { return f.list.fields[i].input.Value() }
+	if v(fieldOrg) != "Acme Financial Services Ltd" || v(fieldUnits) != "Acme Cards" || v(fieldCN) != "api.acmecards.example" || v(fieldIPs) != "203.0.113.10" {
+		t.Errorf("not pre-filled: %q %q %q %q", v(fieldOrg), v(fieldUnits), v(fieldCN), v(fieldIPs))
 	}
-	if !strings.Contains(strings.Join(m.form.notes, " "), "same O, OU, CN and SANs") {
-		t.Errorf("notes %q", m.form.notes)
+	if !strings.Contains(strings.Join(f.notes, " "), "same O, OU, CN and SANs") {
+		t.Errorf("notes %q", f.notes)
 	}
 }
 
 func TestLoadCompletesPaths(t *testing.T) {
 	dir := t.TempDir()
 	certPath, _ := fixture(t, dir, fixedNow.AddDate(0, 0, 80))
+	os.WriteFile(filepath.Join(dir, "client.p\x1b[31mred"), nil, 0o644) // a name no terminal should get raw
 	m := newTestModel(t, testBackend(dir))
 	press(m, "down", "down", "enter", "enter")
 	press(m, filepath.Join(dir, "client.p"))
-	if got := m.load.inputs[inCert].AvailableSuggestions(); len(got) != 1 || got[0] != certPath {
+	if got := loadOf(m).inputs[inCert].AvailableSuggestions(); len(got) != 1 || got[0] != certPath {
 		t.Fatalf("suggestions %q", got)
 	}
 	press(m, "tab")
-	if m.load.inputs[inCert].Value() != certPath {
-		t.Errorf("tab gave %q", m.load.inputs[inCert].Value())
+	if got := loadOf(m).inputs[inCert].Value(); got != certPath {
+		t.Errorf("tab gave %q", got)
 	}
 }
 
 func TestDemoSigningThenBackAndForth(t *testing.T) {
-	b, stop, err := DemoBackend("ok", "strict")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
-	m := newTestModel(t, b)
+	m := newTestModel(t, emulatorBackend(t, "ok", "strict"))
 	press(m, "enter", "enter")
-	for m.state == stateForm {
+	for m.current == stepForm {
 		press(m, "enter")
 	}
 	press(m, "enter") // sign
-	if m.state != stateLoad || !strings.HasSuffix(m.load.inputs[inCert].Value(), "client.pem") {
-		t.Fatalf("state %v cert %q", m.state, m.load.inputs[inCert].Value())
+	if l := loadOf(m); m.current != stepLoad || !strings.HasSuffix(l.inputs[inCert].Value(), "client.pem") {
+		t.Fatalf("step %v cert %q", m.current, l.inputs[inCert].Value())
 	}
 	press(m, "esc")
-	if m.state != stateKeygen || m.keygen.busy() {
-		t.Fatalf("back at %v, busy %v", m.state, m.keygen.busy())
+	if m.current != stepKeygen || keygenOf(m).busy() {
+		t.Fatalf("back at %v, busy %v", m.current, keygenOf(m).busy())
 	}
 	press(m, "enter")
-	if m.state != stateLoad {
-		t.Fatalf("enter after signing went to %v", m.state)
+	if m.current != stepLoad {
+		t.Fatalf("enter after signing went to %v", m.current)
 	}
 }

@@ -65,6 +65,20 @@ func field(label lipglossStyle, name string, value string, labelWidth, width int
 // lipglossStyle is the part of lipgloss.Style that field needs.
 type lipglossStyle interface{ Render(...string) string }
 
+// hanging wraps s to width with first spaces before its first line and
+// rest before the others: a list item whose continuation stands out.
+func hanging(s string, width, first, rest int) string {
+	lines := strings.Split(wrap(s, width-rest), "\n")
+	for i := range lines {
+		pad := rest
+		if i == 0 {
+			pad = first
+		}
+		lines[i] = strings.Repeat(" ", pad) + lines[i]
+	}
+	return strings.Join(lines, "\n")
+}
+
 // indent prefixes every line of s.
 func indent(s, prefix string) string {
 	lines := strings.Split(s, "\n")

@@ -1,16 +1,17 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/axysdoctor/axysdoctor/checks"
 )
 
-// reminders are the days before expiry when Axys sends its reminders.
-var reminders = []int{30, 15, 5}
-
 // validityBar draws a certificate's lifetime in width cells: the elapsed
-// part filled, the rest shaded, a tick at each reminder (30/15/5 days
-// before expiry), and under it the reminders' labels. It is pure.
+// part filled, the rest shaded, a tick at each of the engine's reminder
+// days before expiry, and under it the reminders' labels. It draws what
+// the engine judged; it judges nothing.
 func validityBar(notBefore, notAfter, now time.Time, width int) (bar, labels string) {
 	if width < 10 || !notAfter.After(notBefore) {
 		return "", ""
@@ -30,30 +31,17 @@ func validityBar(notBefore, notAfter, now time.Time, width int) (bar, labels str
 		}
 	}
 	lab := []rune(strings.Repeat(" ", width+4))
-	for _, d := range reminders {
+	for _, d := range checks.ReminderDays() {
 		at := pos(notAfter.Add(-time.Duration(d) * 24 * time.Hour))
 		if at <= 0 || at >= width {
 			continue
 		}
 		cells[at] = '│'
-		tag := []rune(strings.TrimSpace(itoa(d)) + "d")
-		for j, r := range tag {
+		for j, r := range strconv.Itoa(d) + "d" {
 			if at+j < len(lab) && lab[at+j] == ' ' {
 				lab[at+j] = r
 			}
 		}
 	}
 	return string(cells), strings.TrimRight(string(lab), " ")
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for n > 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	return string(b)
 }
