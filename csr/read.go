@@ -122,19 +122,29 @@ func ReadFileWithin(path string, password PasswordFunc, b *Budget) (*File, error
 }
 
 // plainOSError drops the path and operation Go adds, which the caller names.
+// It keeps the cause for errors.Is (fs.ErrNotExist, fs.ErrPermission).
 func plainOSError(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		switch {
 		case errors.Is(err, os.ErrNotExist):
-			return errors.New("no such file")
+			return plainError{"no such file", pe.Err}
 		case errors.Is(err, os.ErrPermission):
-			return errors.New("permission denied")
+			return plainError{"permission denied", pe.Err}
 		}
 		return pe.Err
 	}
 	return err
 }
+
+// plainError says msg and unwraps to the system's error.
+type plainError struct {
+	msg   string
+	cause error
+}
+
+func (e plainError) Error() string { return e.msg }
+func (e plainError) Unwrap() error { return e.cause }
 
 // Parse identifies and decodes data: PEM (any number of blocks), DER
 // certificates, CSRs and keys, or PKCS#12, with a key-derivation budget of
