@@ -2,11 +2,6 @@ package main
 
 import (
 	"bufio"
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"encoding/pem"
 	"io"
 	"os"
 	"os/exec"
@@ -15,8 +10,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/youmark/pkcs8"
 
 	"github.com/axysdoctor/axysdoctor/emulator"
 	"github.com/axysdoctor/axysdoctor/internal/testnet"
@@ -114,21 +107,12 @@ func TestDemoRemovesItsDirectoryOnHangup(t *testing.T) {
 }
 
 // TestInterruptDuringKeyDerivation: an encrypted key whose derivation
-// takes about a second and a half (within the budget) is being opened when
-// Ctrl+C comes: the process still ends within a second, exit 130.
+// takes about a second and a half (within the budget; testdata/README.md
+// says how it was made) is being opened when Ctrl+C comes: the process
+// still ends within a second, exit 130.
 func TestInterruptDuringKeyDerivation(t *testing.T) {
-	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	der, err := pkcs8.MarshalPrivateKey(k, []byte("pw"), &pkcs8.Opts{
-		Cipher:  pkcs8.AES256CBC,
-		KDFOpts: pkcs8.PBKDF2Opts{SaltSize: 16, IterationCount: 10_000_000, HMACHash: crypto.SHA256},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "slow.key")
-	os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: der}), 0o600)
 	t.Setenv("SLOW_KEY_PW", "pw")
-	code, took, stderr := interruptAfter(t, os.Interrupt, nil, "", "inspect", "--password-env", "SLOW_KEY_PW", path)
+	code, took, stderr := interruptAfter(t, os.Interrupt, nil, "", "inspect", "--password-env", "SLOW_KEY_PW", filepath.Join("testdata", "slow-derivation.key"))
 	if code != exitInterrupted || took > time.Second {
 		t.Errorf("exit %d after %s, want %d within 1s; stderr %q", code, took, exitInterrupted, stderr)
 	}
