@@ -12,6 +12,8 @@ import (
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
+
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
 
 // Exit codes (documented in README.md and `axysdoctor --help`).
@@ -102,7 +104,7 @@ func run(ctx context.Context, args []string, e env) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.msg != "" {
-			fmt.Fprintf(e.stderr, "axysdoctor: %s\n", oneLineMsg(ee.msg))
+			fmt.Fprintf(e.stderr, "axysdoctor: %s\n", safeLine(ee.msg))
 		}
 		return ee.code
 	}
@@ -111,8 +113,15 @@ func run(ctx context.Context, args []string, e env) int {
 		return exitInterrupted
 	}
 	// Cobra's own errors: unknown flags, bad values, wrong arguments.
-	fmt.Fprintf(e.stderr, "axysdoctor: %s (see --help)\n", oneLineMsg(err.Error()))
+	fmt.Fprintf(e.stderr, "axysdoctor: %s (see --help)\n", safeLine(err.Error()))
 	return exitUsage
+}
+
+// safeLine is how any message reaches stderr: flattened to one line, then
+// made terminal-safe, because errors often quote their input (a PEM
+// header, a certificate's name, a path).
+func safeLine(s string) string {
+	return termsafe.Line(oneLineMsg(s))
 }
 
 func oneLineMsg(s string) string {
@@ -138,12 +147,18 @@ func newRootCmd(e env) *cobra.Command {
 		Long:          rootLong,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		Args:          cobra.NoArgs,
+		Version:       version(),
+		Args:          unknownCommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runWizard(cmd.Context(), e, wizardOptions{})
 		},
 	}
+	root.SuggestionsMinimumDistance = 2
+	root.SetVersionTemplate(versionLine() + "\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		if serr := secretFlagError(cmd, err); serr != nil {
+			return serr
+		}
 		return usageErr("%v (see %s --help)", err, cmd.CommandPath())
 	})
 	root.AddCommand(
@@ -157,7 +172,6 @@ func newRootCmd(e env) *cobra.Command {
 		newCompareCmd(e),
 		newExporterCmd(e),
 	)
-	root.CompletionOptions.HiddenDefaultCmd = true
 	return root
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/axysdoctor/axysdoctor/checks"
 	"github.com/axysdoctor/axysdoctor/csr"
+	"github.com/axysdoctor/axysdoctor/internal/shell"
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
 
 type csrFlags struct {
@@ -122,12 +123,11 @@ func runCSR(ctx context.Context, e env, f csrFlags) error {
 	if same(f.keyOut, f.csrOut) {
 		return usageErr("--key-out and --csr-out are the same file")
 	}
-	if !f.force {
-		for _, path := range []string{f.keyOut, f.csrOut} {
-			if _, err := os.Lstat(path); err == nil {
-				return usageErr("%s already exists: nothing was written (use --force to replace it, or choose another --key-out/--csr-out)", path)
-			}
-		}
+	switch err := csr.CheckTargets(f.force, f.keyOut, f.csrOut); {
+	case errors.Is(err, csr.ErrNotRegular):
+		return usageErr("%v; nothing was written", err)
+	case err != nil:
+		return usageErr("%v, or choose another --key-out/--csr-out; nothing was written", err)
 	}
 	if w := kt.Warning(); w != "" {
 		fmt.Fprintf(e.stderr, "axysdoctor: warning: %s\n", w)
@@ -141,17 +141,19 @@ func runCSR(ctx context.Context, e env, f csrFlags) error {
 	case err != nil:
 		return usageErr("%v", err)
 	}
+	// The subject and SANs may have been copied from a hostile certificate.
+	safe := termsafe.Line
 	parsed := created.CSR
 	out := e.stdout
-	fmt.Fprintf(out, "Wrote %s (%s private key, mode 0600) and %s.\n\n", f.keyOut, kt, f.csrOut)
-	fmt.Fprintf(out, "  subject  %s\n", csr.FormatName(parsed.RawSubject))
-	fmt.Fprintf(out, "  SANs     %s\n", strings.Join(csr.SANs(p.DNSNames, p.IPs), ", "))
+	fmt.Fprintf(out, "Wrote %s (%s private key, mode 0600) and %s.\n\n", safe(f.keyOut), kt, safe(f.csrOut))
+	fmt.Fprintf(out, "  subject  %s\n", safe(csr.FormatName(parsed.RawSubject)))
+	fmt.Fprintf(out, "  SANs     %s\n", safe(strings.Join(csr.SANs(p.DNSNames, p.IPs), ", ")))
 	fmt.Fprintf(out, "  CSR      sha256 %s\n", csr.Fingerprint(parsed.Raw))
 	for _, n := range append(notes, p.Notes...) {
-		fmt.Fprintf(out, "  note     %s\n", n)
+		fmt.Fprintf(out, "  note     %s\n", safe(n))
 	}
-	fmt.Fprintf(out, "\nNext: send %s — never %s — to Axys; the signed certificate comes back in about 24 hours.\n", f.csrOut, f.keyOut)
-	fmt.Fprintf(out, "Then: axysdoctor inspect CERT --key %s && axysdoctor check --cert CERT --key %s\n", f.keyOut, f.keyOut)
+	fmt.Fprintf(out, "\nNext: send %s — never %s — to Axys; the signed certificate comes back in about 24 hours.\n", safe(f.csrOut), safe(f.keyOut))
+	fmt.Fprintf(out, "Then: axysdoctor inspect CERT --key %s && axysdoctor check --cert CERT --key %s\n", safe(shell.Quote(f.keyOut)), safe(shell.Quote(f.keyOut)))
 	warnKeyInGit(ctx, e, f.keyOut)
 	return nil
 }
@@ -165,9 +167,9 @@ func warnKeyInGit(ctx context.Context, e env, path string) {
 	}
 	switch st {
 	case checks.GitUntracked:
-		fmt.Fprintf(e.stderr, "axysdoctor: warning: %s is inside the git work tree %s and not ignored: add it to .gitignore or move it out\n", path, root)
+		fmt.Fprintf(e.stderr, "axysdoctor: warning: %s is inside the git work tree %s and not ignored: add it to .gitignore or move it out\n", termsafe.Line(path), termsafe.Line(root))
 	case checks.GitTracked:
-		fmt.Fprintf(e.stderr, "axysdoctor: warning: %s is tracked by git in %s: remove it from the repository before you commit\n", path, root)
+		fmt.Fprintf(e.stderr, "axysdoctor: warning: %s is tracked by git in %s: remove it from the repository before you commit\n", termsafe.Line(path), termsafe.Line(root))
 	}
 }
 

@@ -28,8 +28,8 @@ emulator signs your CSR on the spot (the real platform takes about a day),
 the certificate is loaded, the API key filled in, and the checks run.
 --scenario plays a fault so you can see what a failure looks like.
 
-Without a terminal (or with --plain), run the checks against the emulator
-and print the report instead.`,
+Without a terminal (or with --plain, or --output json|markdown), run the
+checks against the emulator and print the report instead.`,
 		Example: `  axysdoctor demo
   axysdoctor demo --scenario ptr-mismatch
   axysdoctor demo --plain --scenario wrong-api-key --output markdown`,
@@ -42,7 +42,9 @@ and print the report instead.`,
 			if _, err := emulator.LookupScenario(f.scenario); err != nil {
 				return usageErr("%v", err)
 			}
-			if f.plain || !(e.stdinTTY && e.stdoutTTY) {
+			// A JSON or Markdown report is for a file or a program, not the
+			// wizard: asking for one asks for --plain.
+			if f.plain || f.output != "text" || !(e.stdinTTY && e.stdoutTTY) {
 				return runPlainDemo(cmd.Context(), e, f)
 			}
 			return runWizard(cmd.Context(), e, wizardOptions{demo: true, scenario: f.scenario, style: f.style})
@@ -53,7 +55,7 @@ and print the report instead.`,
 	fl.StringVar(&f.style, "style", emulator.StyleStrict, "how a bad certificate is refused: strict or nginx")
 	fl.BoolVar(&f.list, "list-scenarios", false, "list the scenarios and exit")
 	fl.BoolVar(&f.plain, "plain", false, "no wizard: run the checks and print the report")
-	fl.StringVar(&f.output, "output", "text", "with --plain: text, json or markdown")
+	fl.StringVarP(&f.output, "output", "o", "text", "report format: text, json or markdown (json and markdown imply --plain)")
 	return cmd
 }
 

@@ -13,7 +13,12 @@ func newVersionCmd(e env) *cobra.Command {
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
 		Run: func(*cobra.Command, []string) {
-			fmt.Fprintf(e.stdout, "axysdoctor %s (%s, %s/%s)\n", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			fmt.Fprintln(e.stdout, versionLine())
 		},
 	}
+}
+
+// versionLine is what `version` and `--version` print.
+func versionLine() string {
+	return fmt.Sprintf("axysdoctor %s (%s, %s/%s)", version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }

@@ -179,7 +179,6 @@ func TestUsageErrorsAreOneLineAndExit2(t *testing.T) {
 		{[]string{"check", "--proxy", "socks5://127.0.0.1:1080"}, "socks5 proxies are not supported"},
 		{[]string{"check", "--proxy", "http://user:s3cretpw@"}, "not a proxy URL"},
 		{[]string{"check", "-o", "xml"}, "--output"},
-		{[]string{"inspect"}, "requires at least 1 arg"},
 		{[]string{"nope"}, "unknown command"},
 		{[]string{"csr", "--org", "Acme", "--unit", "Cards", "--cn", "*.acme.example", "--key-out", filepath.Join(dir, "k"), "--csr-out", filepath.Join(dir, "c")}, "wildcard"},
 		{[]string{"csr", "--key-type", "dsa", "--org", "A", "--unit", "B", "--cn", "a.example"}, "unknown key type"},

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/axysdoctor/axysdoctor/checks"
 	"github.com/axysdoctor/axysdoctor/csr"
+	"github.com/axysdoctor/axysdoctor/internal/shell"
+	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
 
 // maxAPIKeyFile bounds what --api-key-file reads: keys are short.
@@ -17,36 +21,52 @@ const maxAPIKeyFile = 64 << 10
 // from the environment variable envName. It is never a flag value: argv is
 // visible to every user of the machine.
 func readAPIKey(e env, file, envName string) (checks.APIKey, string, error) {
-	if file != "" {
-		var r io.Reader
-		source := "file " + file
-		if file == "-" {
-			r, source = e.stdin, "stdin"
-		} else {
-			f, err := os.Open(file)
-			if err != nil {
-				return checks.APIKey{}, "", usageErr("--api-key-file %s: %v", file, plainErr(err))
-			}
-			defer f.Close()
-			r = f
+	if file == "" {
+		if envName == "" {
+			envName = "AXYS_API_KEY"
 		}
-		b, err := io.ReadAll(io.LimitReader(r, maxAPIKeyFile+1))
-		if err != nil {
-			return checks.APIKey{}, "", usageErr("--api-key-file %s: %v", file, err)
+		return checks.NewAPIKey(e.getenv(envName)), "$" + envName, nil
+	}
+	var b []byte
+	source := "file " + file
+	if file == "-" {
+		var err error
+		source = "stdin"
+		if b, err = io.ReadAll(io.LimitReader(e.stdin, maxAPIKeyFile+1)); err != nil {
+			return checks.APIKey{}, "", usageErr("--api-key-file -: reading stdin: %v", err)
 		}
 		if len(b) > maxAPIKeyFile {
-			return checks.APIKey{}, "", usageErr("--api-key-file %s is larger than %d KB: not an API key", file, maxAPIKeyFile>>10)
+			return checks.APIKey{}, "", usageErr("--api-key-file -: larger than %d KB: not an API key", maxAPIKeyFile>>10)
 		}
-		key := checks.NewAPIKey(firstLine(string(b)))
-		if key.Empty() {
-			return key, "", usageErr("--api-key-file %s is empty", file)
+	} else {
+		var err error
+		b, err = csr.ReadRegular(file, maxAPIKeyFile)
+		switch {
+		case errors.Is(err, csr.ErrTooLarge):
+			return checks.APIKey{}, "", usageErr("--api-key-file %v: not an API key", err)
+		case err != nil:
+			return checks.APIKey{}, "", usageErr("--api-key-file %v", err)
 		}
-		return key, source, nil
+		warnReadableByOthers(e, file)
 	}
-	if envName == "" {
-		envName = "AXYS_API_KEY"
+	key := checks.NewAPIKey(firstLine(string(b)))
+	if key.Empty() {
+		return key, "", usageErr("--api-key-file %s is empty", file)
 	}
-	return checks.NewAPIKey(e.getenv(envName)), "$" + envName, nil
+	return key, source, nil
+}
+
+// warnReadableByOthers says on stderr, as key.file does for the private key,
+// when the API key's file is readable by group or others.
+func warnReadableByOthers(e env, file string) {
+	st, err := os.Stat(file)
+	if err != nil || runtime.GOOS == "windows" {
+		return
+	}
+	if mode := st.Mode().Perm(); mode&0o077 != 0 {
+		fmt.Fprintf(e.stderr, "axysdoctor: warning: the API key file %s is readable by group or others (mode %04o): chmod 600 %s\n",
+			termsafe.Line(file), mode, termsafe.Line(shell.Quote(file)))
+	}
 }
 
 func firstLine(s string) string {
@@ -80,14 +100,4 @@ func passwordFrom(e env, envName, flag, what string) csr.PasswordFunc {
 		}
 		return nil, fmt.Errorf("%w: put it in an environment variable and pass %s NAME", csr.ErrPasswordNeeded, flag)
 	}
-}
-
-func plainErr(err error) string {
-	switch {
-	case os.IsNotExist(err):
-		return "no such file"
-	case os.IsPermission(err):
-		return "permission denied"
-	}
-	return err.Error()
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/pem"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -109,3 +110,26 @@ func TestNoFlagTakesASecret(t *testing.T) {
 }
 
 type pflagFlag = pflag.Flag
+
+// TestAPIKeyFileReadableByOthersWarns: like key.file for the private key,
+// an --api-key-file others can read earns one warning line on stderr.
+func TestAPIKeyFileReadableByOthersWarns(t *testing.T) {
+	dir := t.TempDir()
+	for _, mode := range []os.FileMode{0o600, 0o640, 0o644} {
+		path := filepath.Join(dir, "key-"+mode.String())
+		os.WriteFile(path, []byte("k-0123456789abcdef\n"), mode)
+		os.Chmod(path, mode) // whatever the umask
+		e, _, errb := testEnv(nil, "")
+		key, _, err := readAPIKey(e, path, "")
+		if err != nil || key.Empty() {
+			t.Fatalf("%v: %v", mode, err)
+		}
+		warned := strings.Contains(errb.String(), "readable by group or others (mode 0"+strconv.FormatUint(uint64(mode), 8)+"): chmod 600 "+path)
+		if warned != (mode != 0o600) || strings.Count(errb.String(), "\n") > 1 {
+			t.Errorf("mode %v: stderr %q", mode, errb.String())
+		}
+		if strings.Contains(errb.String(), "0123456789abcdef") {
+			t.Error("the warning shows the key")
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -100,6 +101,18 @@ func TestDemoRemovesItsDirectoryOnHangup(t *testing.T) {
 	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
 		t.Errorf("left behind after SIGHUP: %v", entries)
 	}
+	if code != exitInterrupted || took > time.Second {
+		t.Errorf("exit %d after %s, want %d within 1s; stderr %q", code, took, exitInterrupted, stderr)
+	}
+}
+
+// TestInterruptDuringKeyDerivation: an encrypted key whose derivation
+// takes about a second and a half (within the budget; testdata/README.md
+// says how it was made) is being opened when Ctrl+C comes: the process
+// still ends within a second, exit 130.
+func TestInterruptDuringKeyDerivation(t *testing.T) {
+	t.Setenv("SLOW_KEY_PW", "pw")
+	code, took, stderr := interruptAfter(t, os.Interrupt, nil, "", "inspect", "--password-env", "SLOW_KEY_PW", filepath.Join("testdata", "slow-derivation.key"))
 	if code != exitInterrupted || took > time.Second {
 		t.Errorf("exit %d after %s, want %d within 1s; stderr %q", code, took, exitInterrupted, stderr)
 	}

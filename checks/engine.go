@@ -121,8 +121,8 @@ func Diagnose(ctx context.Context, opts Options, mat *Material, deps Deps, onEve
 	}
 	runCtx, cancel := context.WithTimeout(ctx, opts.runBudget())
 	defer cancel()
-	s := &session{parent: ctx, opts: opts, mat: mat, deps: deps, results: map[string]Result{}, dns: newBudgetDNS(deps.dns()), trust: newServerTrust(opts.CAFile)}
-	s.trust.prewarm()
+	s := &session{parent: ctx, opts: opts, mat: mat, deps: deps, results: map[string]Result{}, dns: newBudgetDNS(deps.dns())}
+	s.serverTrust().prewarm()
 	start := deps.now()
 	rep := Report{StartedAt: start, Environment: opts.Environment, Inputs: inputsOf(opts)}
 	emit := redacting(opts.APIKey, onEvent)

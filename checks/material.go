@@ -3,9 +3,11 @@ package checks
 import (
 	"crypto"
 	"crypto/x509"
+	"fmt"
 	"time"
 
 	"github.com/axysdoctor/axysdoctor/csr"
+	"github.com/axysdoctor/axysdoctor/internal/shell"
 )
 
 // Material is the certificate and key as read from disk, before any check
@@ -27,6 +29,9 @@ type Material struct {
 	// the certificate or the key is not one.
 	CertProblem string
 	KeyProblem  string
+	// ServerCAs are the certificates of --ca-file (Options.CAFile), extra
+	// roots for the gateway's server certificate; nil without one.
+	ServerCAs []*x509.Certificate
 }
 
 // Passwords supplies the key and PKCS#12 passwords when a file needs one.
@@ -35,12 +40,19 @@ type Passwords struct {
 	P12 csr.PasswordFunc
 }
 
-// LoadMaterial reads the certificate and key named in opts. Errors are
-// *csr.ReadError (missing file, wrong password, unrecognizable content).
+// LoadMaterial reads the certificate, the key and the --ca-file named in
+// opts, all against one key-derivation budget. Errors are (or wrap)
+// *csr.ReadError: a missing, special, oversized or unreadable file, a wrong
+// password, unrecognizable content, or a --ca-file without a PEM
+// certificate.
 func LoadMaterial(opts Options, pw Passwords, now time.Time) (*Material, error) {
+	budget := csr.NewBudget()
+	read := func(path string, pw csr.PasswordFunc) (*csr.File, error) {
+		return csr.ReadFileWithin(path, pw, budget)
+	}
 	m := &Material{CertPath: opts.CertPath, KeyPath: opts.KeyPath}
 	if opts.P12Path != "" {
-		f, err := csr.ReadFile(opts.P12Path, pw.P12)
+		f, err := read(opts.P12Path, pw.P12)
 		if err != nil {
 			return nil, err
 		}
@@ -48,7 +60,7 @@ func LoadMaterial(opts Options, pw Passwords, now time.Time) (*Material, error) 
 		m.CertPath, m.KeyPath = opts.P12Path, opts.P12Path
 	}
 	if opts.CertPath != "" {
-		f, err := csr.ReadFile(opts.CertPath, pw.Key)
+		f, err := read(opts.CertPath, pw.Key)
 		if err != nil {
 			return nil, err
 		}
@@ -58,7 +70,7 @@ func LoadMaterial(opts Options, pw Passwords, now time.Time) (*Material, error) 
 		if opts.CertPath != "" && opts.KeyPath == opts.CertPath {
 			m.KeyFile = m.CertFile
 		} else {
-			f, err := csr.ReadFile(opts.KeyPath, pw.Key)
+			f, err := read(opts.KeyPath, pw.Key)
 			if err != nil {
 				return nil, err
 			}
@@ -68,8 +80,37 @@ func LoadMaterial(opts Options, pw Passwords, now time.Time) (*Material, error) 
 	if m.KeyFile == nil && m.CertFile != nil && m.CertFile.Has(csr.KindPrivateKey) {
 		m.KeyFile, m.KeyPath = m.CertFile, m.CertPath // a combined PEM
 	}
+	if opts.CAFile != "" {
+		cas, err := loadServerCAs(opts.CAFile, budget)
+		if err != nil {
+			return nil, fmt.Errorf("--ca-file %w", err)
+		}
+		m.ServerCAs = cas
+	}
 	m.resolve(now)
 	return m, nil
+}
+
+// loadServerCAs reads a --ca-file: PEM holding at least one certificate.
+// Anything else is an input error now rather than a TLS failure later.
+func loadServerCAs(path string, budget *csr.Budget) ([]*x509.Certificate, error) {
+	f, err := csr.ReadFileWithin(path, nil, budget)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(format string, args ...any) error {
+		return &csr.ReadError{Path: path, Err: fmt.Errorf(format, args...)}
+	}
+	cas := f.Certificates()
+	switch {
+	case f.Container != "PEM":
+		return nil, fail("is %s, not PEM: convert it with `openssl x509 -inform der -in %s -out ca.pem`", f.Container, shell.Quote(path))
+	case len(cas) == 0 && len(f.Problems()) > 0:
+		return nil, fail("holds no usable CA certificate: %s", f.Problems()[0])
+	case len(cas) == 0:
+		return nil, fail("holds no CA certificate (it has %s)", f.Contents())
+	}
+	return cas, nil
 }
 
 // resolve picks the key and the leaf and analyses the chain.

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"net/netip"
 	"path/filepath"
@@ -223,7 +224,11 @@ type session struct {
 func (s *session) serverTrust() *serverTrust {
 	s.trustOnce.Do(func() {
 		if s.trust == nil {
-			s.trust = newServerTrust(s.opts.CAFile)
+			var given []*x509.Certificate
+			if s.mat != nil {
+				given = s.mat.ServerCAs
+			}
+			s.trust = newServerTrust(s.opts.CAFile, given)
 		}
 	})
 	return s.trust

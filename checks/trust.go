@@ -6,10 +6,10 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"sync"
 	"time"
+
+	"github.com/axysdoctor/axysdoctor/csr"
 )
 
 // serverTrust verifies the gateway's certificate (and the who-am-I
@@ -21,6 +21,7 @@ import (
 // network hides it.
 type serverTrust struct {
 	caFile string
+	given  []*x509.Certificate // already read by LoadMaterial
 
 	loadOnce sync.Once
 	extra    []*x509.Certificate
@@ -30,11 +31,15 @@ type serverTrust struct {
 	system     *x509.CertPool
 }
 
-func newServerTrust(caFile string) *serverTrust { return &serverTrust{caFile: caFile} }
+// newServerTrust verifies with the system's roots plus the --ca-file
+// certificates: given (as LoadMaterial read them), else read from caFile.
+func newServerTrust(caFile string, given []*x509.Certificate) *serverTrust {
+	return &serverTrust{caFile: caFile, given: given}
+}
 
 // prewarm starts parsing the system roots when they will be needed.
 func (t *serverTrust) prewarm() {
-	if t.caFile == "" {
+	if t.caFile == "" && len(t.given) == 0 {
 		go t.systemPool()
 	}
 }
@@ -42,10 +47,12 @@ func (t *serverTrust) prewarm() {
 // load reads --ca-file once.
 func (t *serverTrust) load() ([]*x509.Certificate, error) {
 	t.loadOnce.Do(func() {
-		if t.caFile == "" {
-			return
+		switch {
+		case len(t.given) > 0:
+			t.extra = t.given
+		case t.caFile != "":
+			t.extra, t.loadErr = readCAFile(t.caFile)
 		}
-		t.extra, t.loadErr = readCAFile(t.caFile)
 	})
 	return t.extra, t.loadErr
 }
@@ -119,22 +126,13 @@ func (t *serverTrust) tlsConfig(host string, seen func([]*x509.Certificate)) *tl
 	}
 }
 
-// maxCAFile bounds --ca-file: a bundle of every public root is about 200 KB.
-const maxCAFile = 1 << 20
-
-// readCAFile reads the PEM certificates of a --ca-file.
+// readCAFile reads the PEM certificates of a --ca-file that LoadMaterial
+// did not read (callers that build a Material themselves), through the one
+// bounded, non-blocking file reader.
 func readCAFile(path string) ([]*x509.Certificate, error) {
-	f, err := os.Open(path)
+	data, err := csr.ReadRegular(path, csr.MaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("--ca-file: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxCAFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("--ca-file %s: %w", path, err)
-	}
-	if len(data) > maxCAFile {
-		return nil, fmt.Errorf("--ca-file %s is larger than %d KB", path, maxCAFile>>10)
+		return nil, fmt.Errorf("--ca-file %w", err)
 	}
 	var out []*x509.Certificate
 	for {

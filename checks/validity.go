@@ -40,7 +40,7 @@ func checkValidity(_ context.Context, s *session) Result {
 	case now.After(c.NotAfter):
 		r.Status = Fail
 		r.Row = docs.RowTLSHandshake
-		r.Summary = fmt.Sprintf("the certificate expired on %s, %s by this machine's clock; Axys allows no grace period", c.NotAfter.UTC().Format("2006-01-02"), ago(now.Sub(c.NotAfter), -csr.DaysLeft(c.NotAfter, now)))
+		r.Summary = fmt.Sprintf("the certificate expired on %s, %s ago; Axys allows no grace period", c.NotAfter.UTC().Format("2006-01-02"), csr.InDays(csr.DaysLeft(c.NotAfter, now)))
 		r.Fix = "Renew now: `axysdoctor csr --from-cert CERT --key-out new.key --csr-out new.csr` makes a CSR with the same subject and SANs on a fresh key; send it to Axys (about 24 hours)."
 		return r
 	case now.Before(c.NotBefore):
@@ -59,7 +59,7 @@ func checkValidity(_ context.Context, s *session) Result {
 		if days < reminderDays[i] {
 			r.Status = Warn
 			r.Row = docs.RowTLSHandshake
-			r.Summary = fmt.Sprintf("expires in %d days (%s): inside Axys's %d-day reminder window", days, c.NotAfter.UTC().Format("2006-01-02"), reminderDays[i])
+			r.Summary = fmt.Sprintf("expires in %s (%s): inside Axys's %d-day reminder window", csr.InDays(days), c.NotAfter.UTC().Format("2006-01-02"), reminderDays[i])
 			r.Fix = "Renew now and deploy the new certificate alongside the old one: `axysdoctor csr --from-cert CERT` keeps the same O, OU, CN and SANs on a fresh key, as the rotation guide requires."
 			break
 		}
@@ -73,16 +73,4 @@ func checkValidity(_ context.Context, s *session) Result {
 		}
 	}
 	return r
-}
-
-// ago says how long ago something happened, in the unit that fits: a
-// certificate that expired five minutes ago did not expire "1 days ago".
-func ago(d time.Duration, days int) string {
-	switch {
-	case d < time.Hour:
-		return pluralize(max(1, int(d/time.Minute)), "minute") + " ago"
-	case d < 48*time.Hour:
-		return pluralize(int(d/time.Hour), "hour") + " ago"
-	}
-	return pluralize(days, "day") + " ago"
 }

@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/axysdoctor/axysdoctor/csr"
 )
 
 // maxFileSize bounds what Load reads: a config file is a few kilobytes.
@@ -75,26 +76,18 @@ func (f *File) Lookup(name string) (Profile, error) {
 	return Profile{}, fmt.Errorf("no profile %q in %s (profiles: %s)", name, f.Path, strings.Join(f.Names(), ", "))
 }
 
-// readFile reads a regular file up to maxFileSize.
+// readFile reads a regular file up to maxFileSize, without blocking on a
+// FIFO and without opening a device (csr.ReadRegular).
 func readFile(path string) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	data, err := csr.ReadRegular(path, maxFileSize)
+	var re *csr.ReadError
+	if errors.As(err, &re) {
+		if errors.Is(err, csr.ErrTooLarge) {
+			return nil, fmt.Errorf("larger than %d KB: not a config file", maxFileSize>>10)
+		}
+		return nil, re.Err
 	}
-	defer fh.Close()
-	if st, err := fh.Stat(); err != nil {
-		return nil, err
-	} else if !st.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
-	}
-	data, err := io.ReadAll(io.LimitReader(fh, maxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("larger than %d KB: not a config file", maxFileSize>>10)
-	}
-	return data, nil
+	return data, err
 }
 
 var profileName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)

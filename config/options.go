@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/netip"
 	"os"
 	"strings"
@@ -79,17 +78,12 @@ func (p Profile) ReadAPIKey(getenv func(string) string) (checks.APIKey, error) {
 		}
 		return checks.NewAPIKey(getenv(name)), nil
 	}
-	fh, err := os.Open(p.APIKeyFile)
+	b, err := csr.ReadRegular(p.APIKeyFile, maxAPIKeyFile)
 	if err != nil {
-		return checks.APIKey{}, fmt.Errorf("api-key-file %s: %w", p.APIKeyFile, err)
-	}
-	defer fh.Close()
-	b, err := io.ReadAll(io.LimitReader(fh, maxAPIKeyFile+1))
-	if err != nil {
-		return checks.APIKey{}, fmt.Errorf("api-key-file %s: %w", p.APIKeyFile, err)
-	}
-	if len(b) > maxAPIKeyFile {
-		return checks.APIKey{}, fmt.Errorf("api-key-file %s is larger than %d KB: not an API key", p.APIKeyFile, maxAPIKeyFile>>10)
+		if errors.Is(err, csr.ErrTooLarge) {
+			return checks.APIKey{}, fmt.Errorf("api-key-file %s is larger than %d KB: not an API key", p.APIKeyFile, maxAPIKeyFile>>10)
+		}
+		return checks.APIKey{}, fmt.Errorf("api-key-file %v", err)
 	}
 	line, _, _ := strings.Cut(strings.TrimPrefix(string(b), "\uFEFF"), "\n")
 	key := checks.NewAPIKey(line)

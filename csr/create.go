@@ -5,8 +5,6 @@ import (
 	"crypto"
 	"crypto/x509"
 	"errors"
-	"fmt"
-	"os"
 )
 
 // Created is what Create made and wrote.
@@ -20,18 +18,14 @@ type Created struct {
 var ErrInterrupted = errors.New("interrupted: nothing was written")
 
 // Create generates a key of type kt, builds and verifies the CSR for p, and
-// writes both — the CSR first, so a CSR never exists without its key, and
-// the CSR taken back if the key cannot be written. Nothing is written when
-// ctx ends during generation (ErrInterrupted). Without force, neither file
-// may exist beforehand (checked before the slow generation, and again,
-// atomically, when each file takes its name).
+// writes both with WriteFiles: both or neither, the key's name taken first
+// so a CSR never exists without its key, and on any failure every file that
+// existed left as it was (with force too). Nothing is written when ctx ends
+// during generation (ErrInterrupted). The targets are checked before the
+// slow generation (CheckTargets) and again when each takes its name.
 func Create(ctx context.Context, p Prepared, kt KeyType, keyPath, csrPath string, force bool) (Created, error) {
-	if !force {
-		for _, path := range []string{keyPath, csrPath} {
-			if _, err := os.Lstat(path); err == nil {
-				return Created{}, fmt.Errorf("%s %w: nothing was written", path, ErrExists)
-			}
-		}
+	if err := CheckTargets(force, keyPath, csrPath); err != nil {
+		return Created{}, err
 	}
 	key, err := GenerateKey(ctx, kt, nil)
 	if err != nil {
@@ -51,12 +45,24 @@ func Create(ctx context.Context, p Prepared, kt KeyType, keyPath, csrPath string
 	if ctx.Err() != nil {
 		return Created{}, ErrInterrupted
 	}
-	if err := WriteFile(csrPath, csrPEM, 0o644, force); err != nil {
-		return Created{}, err
-	}
-	if err := WriteFile(keyPath, keyPEM, 0o600, force); err != nil {
-		os.Remove(csrPath)
+	outs := []Output{{Path: keyPath, Data: keyPEM, Perm: 0o600}, {Path: csrPath, Data: csrPEM, Perm: 0o644}}
+	if err := WriteFiles(outs, force); err != nil {
 		return Created{}, err
 	}
 	return Created{Key: key, CSR: req, CSRPEM: csrPEM}, nil
+}
+
+// CheckTargets says, before any slow work, whether WriteFiles could write
+// paths: none may be anything but a regular file, and without force none
+// may exist.
+func CheckTargets(force bool, paths ...string) error {
+	// What can never be replaced is said first: --force would not help.
+	for _, forcing := range []bool{true, force} {
+		for _, p := range paths {
+			if err := checkTarget(p, forcing); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

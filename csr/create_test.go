@@ -37,7 +37,7 @@ func TestCreateWritesBothOrNothing(t *testing.T) {
 	if _, err := Create(ctx, p, RSA4096, filepath.Join(dir, "k3"), filepath.Join(dir, "c3"), false); !errors.Is(err, ErrInterrupted) {
 		t.Errorf("cancelled: %v", err)
 	}
-	// The key's directory is missing: the CSR written first is taken back.
+	// The key's directory is missing: nothing is written at all.
 	if _, err := Create(context.Background(), p, P256, filepath.Join(dir, "no", "k4"), filepath.Join(dir, "c4"), false); err == nil {
 		t.Fatal("wrote into a missing directory")
 	}

@@ -1,6 +1,7 @@
 package csr
 
 import (
+	"crypto"
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -49,6 +50,17 @@ func FormatName(raw []byte) string {
 	return strings.Join(rdns, ", ")
 }
 
+// KeyFingerprint is Fingerprint of a public key's SubjectPublicKeyInfo
+// (what `openssl pkey -pubout -outform der | openssl sha256` hashes), to
+// tell keys apart in the same format as certificates.
+func KeyFingerprint(pub crypto.PublicKey) string {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return "(unknown key type)"
+	}
+	return Fingerprint(der)
+}
+
 // MultiValuedRDN reports whether a DER name packs several attributes into
 // one RDN (OU=a+OU=b), which is not how openssl or Axys's docs write them.
 func MultiValuedRDN(raw []byte) bool {
@@ -64,7 +76,9 @@ func MultiValuedRDN(raw []byte) bool {
 	return false
 }
 
-// Fingerprint is the SHA-256 of DER bytes, as colon-separated hex.
+// Fingerprint is the SHA-256 of DER bytes as colon-separated upper-case
+// hex, as `openssl x509 -fingerprint -sha256` prints it: the one way
+// axysdoctor writes a fingerprint.
 func Fingerprint(der []byte) string {
 	sum := sha256.Sum256(der)
 	h := strings.ToUpper(hex.EncodeToString(sum[:]))
@@ -78,26 +92,16 @@ func Fingerprint(der []byte) string {
 	return b.String()
 }
 
-// DaysLeft is the whole days from now until t (negative once past).
-func DaysLeft(t, now time.Time) int {
-	d := t.Sub(now)
-	days := int(d / (24 * time.Hour))
-	if d < 0 && d%(24*time.Hour) != 0 {
-		days--
-	}
-	return days
-}
-
 // Validity says in words where now falls in a certificate's lifetime.
 func Validity(c *x509.Certificate, now time.Time) string {
 	const day = "2006-01-02"
 	switch {
 	case now.Before(c.NotBefore):
-		return fmt.Sprintf("not valid until %s (in %d days)", c.NotBefore.UTC().Format(day), DaysLeft(c.NotBefore, now)+1)
+		return fmt.Sprintf("not valid until %s (in %s)", c.NotBefore.UTC().Format(day), InDays(DaysLeft(c.NotBefore, now)))
 	case now.After(c.NotAfter):
-		return fmt.Sprintf("expired on %s (%d days ago)", c.NotAfter.UTC().Format(day), -DaysLeft(c.NotAfter, now))
+		return fmt.Sprintf("expired on %s (%s ago)", c.NotAfter.UTC().Format(day), InDays(DaysLeft(c.NotAfter, now)))
 	}
-	return fmt.Sprintf("valid until %s (%d days left)", c.NotAfter.UTC().Format(day), DaysLeft(c.NotAfter, now))
+	return fmt.Sprintf("valid until %s (%s left)", c.NotAfter.UTC().Format(day), InDays(DaysLeft(c.NotAfter, now)))
 }
 
 // IsSelfSigned reports whether c names itself as issuer and its signature

@@ -21,11 +21,13 @@ func FuzzParse(f *testing.F) {
 	sec1, _ := x509.MarshalECPrivateKey(ec)
 	enc, _ := pkcs8.MarshalPrivateKey(ec, []byte("pw"), nil)
 	p12, _ := pkcs12.Modern.Encode(ec, p.leaf, []*x509.Certificate{p.inter}, "pw")
+	legacy, _ := pkcs12.LegacyRC2.Encode(ec, p.leaf, nil, "pw")
+	sealed := craftPFX(f, "pw", sealedContainer(f, []pfxSafeBag{certBagOf(f, p.leaf.Raw), {ID: oidKeyBag, Value: explicit0(keyDER)}}, "pw"))
 	csrP, _ := Request{Organization: "A", Units: []string{"B"}, CommonName: "a.example"}.Prepare()
 	_, csrPEM, _ := csrP.Build(ec)
 	for _, seed := range [][]byte{
 		pemOf("CERTIFICATE", p.leaf.Raw), p.leaf.Raw, append(append([]byte{}, p.leaf.Raw...), p.inter.Raw...),
-		pemOf("PRIVATE KEY", keyDER), pemOf("EC PRIVATE KEY", sec1), pemOf("ENCRYPTED PRIVATE KEY", enc), enc, p12, csrPEM,
+		pemOf("PRIVATE KEY", keyDER), pemOf("EC PRIVATE KEY", sec1), pemOf("ENCRYPTED PRIVATE KEY", enc), enc, p12, legacy, sealed, csrPEM,
 		pemOf("TRUSTED CERTIFICATE", p.leaf.Raw), append([]byte{0xEF, 0xBB, 0xBF}, pemOf("CERTIFICATE", p.leaf.Raw)...),
 		[]byte("-----BEGIN CERTIFICATE-----\nMIIB\n"), {}, {0x30, 0x80}, {0x30, 0x82, 0xff, 0xff},
 	} {

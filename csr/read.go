@@ -8,13 +8,12 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 )
 
-// MaxFileSize bounds what ReadFile accepts: certificates, keys and PKCS#12
-// bundles are a few KB; anything this large is the wrong file.
+// MaxFileSize bounds what ReadFile accepts (1 MB): certificates, keys and
+// PKCS#12 bundles are a few KB; anything this large is the wrong file.
 const MaxFileSize = 1 << 20
 
 // Kind says what an item in a file is.
@@ -79,7 +78,6 @@ var (
 	ErrPasswordNeeded = errors.New("it is encrypted and no password was given")
 	ErrWrongPassword  = errors.New("wrong password, or the file is damaged")
 	ErrUnrecognized   = errors.New("not a certificate, private key, CSR or PKCS#12 file")
-	ErrTooLarge       = fmt.Errorf("larger than %d KB: not a certificate, key or PKCS#12 file", MaxFileSize>>10)
 )
 
 // ReadError is a failure to read or understand an input file; its message is
@@ -98,24 +96,24 @@ func (e *ReadError) Error() string {
 
 func (e *ReadError) Unwrap() error { return e.Err }
 
-// ReadFile reads and parses path. Errors are *ReadError.
+// ReadFile reads path through ReadRegular (a regular file of at most
+// MaxFileSize) and parses it, with a key-derivation budget of its own.
+// Errors are *ReadError.
 func ReadFile(path string, password PasswordFunc) (*File, error) {
-	f, err := os.Open(path)
+	return ReadFileWithin(path, password, nil)
+}
+
+// ReadFileWithin is ReadFile spending key derivation from b, which every
+// file of a run shares; nil means a budget of its own.
+func ReadFileWithin(path string, password PasswordFunc, b *Budget) (*File, error) {
+	data, err := ReadRegular(path, MaxFileSize)
+	if errors.Is(err, ErrTooLarge) {
+		return nil, &ReadError{Path: path, Err: fmt.Errorf("%w: not a certificate, key or PKCS#12 file", errors.Unwrap(err))}
+	}
 	if err != nil {
-		return nil, &ReadError{Path: path, Err: plainOSError(err)}
+		return nil, err
 	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, &ReadError{Path: path, Err: errors.New("is a directory, not a file")}
-	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, &ReadError{Path: path, Err: plainOSError(err)}
-	}
-	if len(data) > MaxFileSize {
-		return nil, &ReadError{Path: path, Err: ErrTooLarge}
-	}
-	file, err := Parse(data, password)
+	file, err := ParseWithin(data, password, b)
 	if err != nil {
 		return nil, &ReadError{Path: path, Err: err}
 	}
@@ -124,27 +122,47 @@ func ReadFile(path string, password PasswordFunc) (*File, error) {
 }
 
 // plainOSError drops the path and operation Go adds, which the caller names.
+// It keeps the cause for errors.Is (fs.ErrNotExist, fs.ErrPermission).
 func plainOSError(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		switch {
 		case errors.Is(err, os.ErrNotExist):
-			return errors.New("no such file")
+			return plainError{"no such file", pe.Err}
 		case errors.Is(err, os.ErrPermission):
-			return errors.New("permission denied")
+			return plainError{"permission denied", pe.Err}
 		}
 		return pe.Err
 	}
 	return err
 }
 
+// plainError says msg and unwraps to the system's error.
+type plainError struct {
+	msg   string
+	cause error
+}
+
+func (e plainError) Error() string { return e.msg }
+func (e plainError) Unwrap() error { return e.cause }
+
 // Parse identifies and decodes data: PEM (any number of blocks), DER
-// certificates, CSRs and keys, or PKCS#12.
+// certificates, CSRs and keys, or PKCS#12, with a key-derivation budget of
+// its own.
 func Parse(data []byte, password PasswordFunc) (*File, error) {
+	return ParseWithin(data, password, nil)
+}
+
+// ParseWithin is Parse spending key derivation from b; nil means a budget
+// of its own.
+func ParseWithin(data []byte, password PasswordFunc, b *Budget) (*File, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrEmpty
 	}
-	p := &parser{password: password}
+	if b == nil {
+		b = NewBudget()
+	}
+	p := &parser{password: password, budget: b}
 	text, notes := decodeText(data)
 	f := &File{Notes: notes}
 	var err error
@@ -162,6 +180,7 @@ func Parse(data []byte, password PasswordFunc) (*File, error) {
 
 type parser struct {
 	password PasswordFunc
+	budget   *Budget
 	asked    bool
 	pw       []byte
 	pwErr    error
@@ -183,6 +202,42 @@ func (p *parser) getPassword() ([]byte, error) {
 }
 
 func (p *parser) parsePEM(f *File, text []byte) error {
+	blocks, err := splitPEM(f, text)
+	if err != nil {
+		return err
+	}
+	// Every encrypted key of the file is paid for before the first is
+	// decrypted, so many modest blocks cannot add up unchecked.
+	var need work
+	encrypted := 0
+	for _, b := range blocks {
+		if b.Type == "ENCRYPTED PRIVATE KEY" {
+			need = need.plus(pkcs8Work(b.Bytes))
+			encrypted++
+		}
+	}
+	if err := p.budget.take(need); err != nil {
+		if encrypted > 1 {
+			return fmt.Errorf("%d encrypted private keys: %w", encrypted, err)
+		}
+		return fmt.Errorf("the private key (encrypted PKCS#8): %w", err)
+	}
+	for _, b := range blocks {
+		items, err := p.parseBlock(b)
+		if err != nil {
+			return err
+		}
+		f.Items = append(f.Items, items...)
+	}
+	if len(f.Items) == 0 {
+		return ErrUnrecognized
+	}
+	return nil
+}
+
+// splitPEM decodes every PEM block of text, noting text around them.
+func splitPEM(f *File, text []byte) ([]*pem.Block, error) {
+	var blocks []*pem.Block
 	rest := text
 	for n := 0; ; n++ {
 		start := bytes.Index(rest, []byte("-----BEGIN"))
@@ -190,7 +245,7 @@ func (p *parser) parsePEM(f *File, text []byte) error {
 			if junk := bytes.TrimSpace(rest); len(junk) > 0 && n > 0 {
 				f.Notes = append(f.Notes, fmt.Sprintf("%d bytes after the last PEM block ignored", len(junk)))
 			}
-			break
+			return blocks, nil
 		}
 		if junk := bytes.TrimSpace(rest[:start]); len(junk) > 0 {
 			f.Notes = append(f.Notes, fmt.Sprintf("%d bytes of text before PEM block %d ignored", len(junk), n+1))
@@ -198,19 +253,11 @@ func (p *parser) parsePEM(f *File, text []byte) error {
 		block, after := pem.Decode(rest[start:])
 		if block == nil {
 			line := firstLine(rest[start:])
-			return fmt.Errorf("damaged PEM block %d (%s): check for a missing -----END line or broken base64", n+1, line)
+			return nil, fmt.Errorf("damaged PEM block %d (%s): check for a missing -----END line or broken base64", n+1, line)
 		}
 		rest = after
-		item, err := p.parseBlock(block)
-		if err != nil {
-			return err
-		}
-		f.Items = append(f.Items, item...)
+		blocks = append(blocks, block)
 	}
-	if len(f.Items) == 0 {
-		return ErrUnrecognized
-	}
-	return nil
 }
 
 func firstLine(b []byte) string {
@@ -359,6 +406,9 @@ func (p *parser) parseBinary(f *File, data []byte) error {
 		return nil
 	}
 	if looksLikeEncryptedPKCS8(data) {
+		if err := p.budget.take(pkcs8Work(data)); err != nil {
+			return fmt.Errorf("the private key (encrypted PKCS#8): %w", err)
+		}
 		k, err := p.decryptPKCS8(data)
 		if err != nil {
 			return err

@@ -205,4 +205,3 @@ func validateTimeout(s string) error {
 	}
 	return nil
 }
-
