@@ -161,3 +161,36 @@ func TestExpiredSaysNoGraceNotRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalChecksOutliveTheDeadline: against a slow resolver and a slow,
+// trickling gateway, the run's deadline passed while the handshake was
+// still waiting, and cert.chain — which waits for it only to read the CAs
+// the gateway asked for — was "not run". The certificate's own findings
+// stay in the report; the network checks are still stopped.
+func TestLocalChecksOutliveTheDeadline(t *testing.T) {
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	s := &session{parent: context.Background(), results: map[string]Result{}, opts: Options{Timeout: time.Second}}
+	warnIt := func(context.Context, *session) Result {
+		return Result{Status: Warn, Summary: "bundle in reverse order"}
+	}
+	steps := []step{
+		{id: IDTLSHandshake, run: func(context.Context, *session) Result { return Result{Status: Fail, Summary: "no answer"} }},
+		{id: IDCertChain, after: []string{IDTLSHandshake}, run: warnIt},
+	}
+	res := runGraph(ctx, steps, s, nil)
+	if res[0].Status != Skip || !strings.Contains(res[0].Summary, "not run: the run's deadline") {
+		t.Errorf("tls.handshake %s %q, want it not run", res[0].Status, res[0].Summary)
+	}
+	if res[1].Status != Warn || res[1].Summary != "bundle in reverse order" {
+		t.Errorf("cert.chain %s %q, want its own finding", res[1].Status, res[1].Summary)
+	}
+	// A cancellation (the user's Ctrl+C) stops local checks too.
+	cctx, ccancel := context.WithCancel(context.Background())
+	ccancel()
+	s = &session{parent: cctx, results: map[string]Result{}}
+	alone := []step{{id: IDCertChain, run: warnIt}}
+	if res := runGraph(cctx, alone, s, nil); res[0].Status != Skip {
+		t.Errorf("cert.chain ran after a cancellation: %s %q", res[0].Status, res[0].Summary)
+	}
+}
