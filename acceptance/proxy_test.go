@@ -102,8 +102,8 @@ func startProxyLab(t *testing.T) *proxyLab {
 		t.Logf("WEAKER: no network namespace (%s): the gateway runs on the host's loopback, so direct access is not refused and environment proxies are tested only for their loopback exclusion", why)
 		lab.gwHost = "127.0.0.1"
 	}
-	dir := filepath.Join(t.TempDir())
-	lab.gwPort, lab.whoami = mustPort(t), ""
+	dir := t.TempDir()
+	lab.gwPort = mustPort(t)
 	whoPort := mustPort(t)
 	lab.whoami = fmt.Sprintf("https://%s:%d/", lab.gwHost, whoPort)
 
