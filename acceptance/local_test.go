@@ -123,3 +123,18 @@ func TestHostileGitConfigRunsNothing(t *testing.T) {
 		t.Errorf("exit %d", code)
 	}
 }
+
+// TestNoGitInstalled: a minimal container without git. Whether git tracks
+// the key cannot be checked, and key.file says so instead of passing.
+func TestNoGitInstalled(t *testing.T) {
+	r := checkEnv(t, programKey, []string{"PATH=" + t.TempDir()}, gateway(fx.gatewayPort, fx.dnsGood, fx.clientCert)...)
+	logSummaries(t, r.report)
+	kf := r.get(t, "key.file")
+	if kf.Status != "warn" || kf.Row != "credential-hygiene" || !strings.Contains(kf.Summary, "whether git tracks the private key could not be checked (git is not installed here)") {
+		t.Errorf("key.file %s [%s] %q", kf.Status, kf.Row, kf.Summary)
+	}
+	wantOnly(t, r.report, "key.file")
+	if r.code != 0 {
+		t.Errorf("exit %d", r.code)
+	}
+}
