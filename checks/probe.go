@@ -99,6 +99,16 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 		r.Summary = fmt.Sprintf("HTTP %d with %s (%s): something other than the Axys API answered, which answers with its JSON envelope — likely a proxy, a load balancer or a wrong base URL", code, kind, describeServer(resp.Header, red))
 		r.Fix = "Check the base URL and any proxy or load balancer in front of the gateway first (" + what + "); only once the Axys API itself answers does a ticket to Axys help."
 	}
+	if !obs.CertRequested {
+		// Whatever answered never asked for the certificate, so it checked
+		// nothing of it: whatever it says is not the platform's verdict,
+		// and neither a 200 nor a 403 from it means what the API's would.
+		r.Status = Fail
+		r.Row = docs.RowTLSInterception
+		r.Summary = fmt.Sprintf("HTTP %d with %s, but from a server that never asked for the client certificate: it checked nothing of the credentials, so this is not the Axys gateway's verdict", code, kind)
+		r.Fix = "Call the Axys gateway directly (see tls.handshake); only an answer over mutual TLS says anything about the certificate, the calling IP and the key."
+		return r
+	}
 	switch {
 	case code == http.StatusOK:
 		status, ok := envelopeStatus(obs.Body)
@@ -113,13 +123,6 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 			r.Row = docs.RowUnexpectedResponse
 			r.Summary = fmt.Sprintf("HTTP 200 with envelope status %q", quote(status, 40))
 			r.Fix = "Read the envelope's message; report it to Axys if unclear."
-		case !obs.CertRequested:
-			// Whatever answered never asked for the certificate, so it
-			// checked nothing of it: not the platform's verdict.
-			r.Status = Fail
-			r.Row = docs.RowTLSInterception
-			r.Summary = "HTTP 200 with the API's envelope, but from a server that never asked for the client certificate: the certificate was not checked, so this is not the platform's verdict on the credentials"
-			r.Fix = "Call the Axys gateway directly (see tls.handshake); only a 200 over mutual TLS confirms the certificate, the calling IP and the key together."
 		default:
 			r.Summary = "HTTP 200: certificate, calling IP and API key all accepted"
 			if total, ok := envelopeTotal(obs.Body); ok && total == 0 {
