@@ -145,6 +145,7 @@ func cutOff(r Result, why string, cancelled bool) Result {
 		if r.Summary != "" {
 			out.add("before the cut-off", "%s", r.Summary)
 		}
+		out.add("note", "a timeout shown above may be the run's deadline cutting that step short, not the peer using up --timeout")
 	}
 	return out
 }
