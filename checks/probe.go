@@ -42,7 +42,26 @@ func checkProbe(_ context.Context, s *session) Result {
 // judgeProbe classifies the HTTP answer. It is pure: the same observation
 // always gives the same result. Text quoted from the network is redacted
 // (the key in any form) before it is cut to fit a line.
+//
+// An answer from a server that never asked for the client certificate
+// checked nothing of it: what it said is kept, but it is not the
+// platform's verdict, and neither its 200 nor its 403 means what the API's
+// would.
 func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
+	r := judgeAnswer(obs, key, env)
+	if obs.Response == nil || obs.CertRequested {
+		return r
+	}
+	said, _, _ := strings.Cut(r.Summary, ":")
+	r.Status = Fail
+	r.Row = docs.RowTLSInterception
+	r.Summary = said + ", from a server that never asked for the client certificate: it checked nothing of the credentials, so this is not the Axys gateway's verdict"
+	r.Fix = "Call the Axys gateway directly (see tls.handshake); only an answer over mutual TLS says anything about the certificate, the calling IP and the key."
+	return r
+}
+
+// judgeAnswer classifies the HTTP answer as the gateway's.
+func judgeAnswer(obs *gatewayObservation, key APIKey, env Environment) Result {
 	red := newRedactor(key)
 	quote := func(s string, n int) string { return oneLine(red.apply(s), n) }
 	r := Result{Status: Pass}
@@ -98,16 +117,6 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 		r.Row = docs.RowUnexpectedResponse
 		r.Summary = fmt.Sprintf("HTTP %d with %s (%s): something other than the Axys API answered, which answers with its JSON envelope — likely a proxy, a load balancer or a wrong base URL", code, kind, describeServer(resp.Header, red))
 		r.Fix = "Check the base URL and any proxy or load balancer in front of the gateway first (" + what + "); only once the Axys API itself answers does a ticket to Axys help."
-	}
-	if !obs.CertRequested {
-		// Whatever answered never asked for the certificate, so it checked
-		// nothing of it: whatever it says is not the platform's verdict,
-		// and neither a 200 nor a 403 from it means what the API's would.
-		r.Status = Fail
-		r.Row = docs.RowTLSInterception
-		r.Summary = fmt.Sprintf("HTTP %d with %s, but from a server that never asked for the client certificate: it checked nothing of the credentials, so this is not the Axys gateway's verdict", code, kind)
-		r.Fix = "Call the Axys gateway directly (see tls.handshake); only an answer over mutual TLS says anything about the certificate, the calling IP and the key."
-		return r
 	}
 	switch {
 	case code == http.StatusOK:
