@@ -95,32 +95,34 @@ func TestTricklingGateway(t *testing.T) {
 	wantOnly(t, r.report, "tls.handshake", "api.probe")
 }
 
-// TestSlowPathIsCutOff: every step is slow but within --timeout (2s), and
-// there are more of them in a row than 3 × --timeout allows.
+// TestSlowPathIsCutOff: every step is slow but within --timeout (3s, with
+// a second of margin so a loaded machine does not turn a slow step into a
+// timed-out one), and there are more of them in a row than 3 × --timeout
+// allows.
 //
-//   - DNS: a socat in front of dnsmasq answers each query after 1.5s, and
+//   - DNS: a socat in front of dnsmasq answers each query after 2s, and
 //     dnsmasq answers with CNAMEs whose targets it forwards to a second
 //     dnsmasq, so each name costs two round trips: the gateway's name
 //     (gw.test → gw2.test), the PTR (an RFC 2317 CNAME) and the PTR name's
 //     address (fwd.test → fwd2.test).
-//   - The gateway: a socat that passes the connection on after 1.5s to the
+//   - The gateway: a socat that passes the connection on after 2s to the
 //     trickling TLS server.
 //
 // The run must end within 3 × --timeout + 1 s, and the checks the
 // deadline cut off must say so — never "no PTR record" or "does not
 // resolve", which would send the user after DNS records that exist.
 func TestSlowPathIsCutOff(t *testing.T) {
-	const timeout = 2 * time.Second
+	const timeout = 3 * time.Second
 	upstream := dnsmasqFor(t, "--host-record=gw2.test,127.0.0.1", "--ptr-record=1.s25.rev.test,fwd.test", "--host-record=fwd2.test,127.0.0.1")
 	up := strings.Replace(upstream, ":", "#", 1)
 	resolver := dnsmasqFor(t, "--cname=gw.test,gw2.test", "--cname=1.0.0.127.in-addr.arpa,1.s25.rev.test", "--cname=fwd.test,fwd2.test",
 		"--server=/gw2.test/"+up, "--server=/rev.test/"+up, "--server=/fwd2.test/"+up)
 	slowDNS := mustPort(t)
 	socat(t, "-t", "4", fmt.Sprintf("UDP4-RECVFROM:%d,bind=127.0.0.1,fork", slowDNS),
-		script(t, "sleep 1.5; exec socat -T3 - UDP4:"+resolver))
+		script(t, "sleep 2; exec socat -T4 - UDP4:"+resolver))
 	slowGW := mustPort(t)
 	socat(t, fmt.Sprintf("TCP-LISTEN:%d,bind=127.0.0.1,reuseaddr,fork", slowGW),
-		script(t, fmt.Sprintf("sleep 1.5; exec socat - TCP:127.0.0.1:%d", trickler(t))))
+		script(t, fmt.Sprintf("sleep 2; exec socat - TCP:127.0.0.1:%d", trickler(t))))
 
 	dns := fmt.Sprintf("127.0.0.1:%d", slowDNS)
 	args := withFlag(gateway(slowGW, dns, fx.clientCert), "--base-url", fmt.Sprintf("https://gw.test:%d/v2", slowGW))
@@ -131,7 +133,7 @@ func TestSlowPathIsCutOff(t *testing.T) {
 	}
 	for _, id := range []string{"tls.handshake", "dns.fcrdns"} {
 		c := r.get(t, id)
-		if c.Status != "fail" || !strings.HasPrefix(c.Summary, "cut off: the run's deadline (6s, 3 × --timeout) passed before this check finished, so its answer is unknown (not missing)") {
+		if c.Status != "fail" || !strings.HasPrefix(c.Summary, "cut off: the run's deadline (9s, 3 × --timeout) passed before this check finished, so its answer is unknown (not missing)") {
 			t.Errorf("%s %s %q, want it cut off", id, c.Status, c.Summary)
 		}
 		t.Logf("%s evidence:\n%s", id, c.evidenceText())
