@@ -46,6 +46,13 @@ func checkCertChain(_ context.Context, s *session) Result {
 	for _, p := range m.CertFile.Problems() {
 		r.add("unusable", "%s", p)
 	}
+	if csr.IsSelfSigned(leaf) && !leaf.IsCA {
+		r.Status = Warn
+		r.Row = docs.RowCertificateContent
+		r.Summary = fmt.Sprintf("the certificate %s is self-signed: Axys signs client certificates, so this is not one it issued", leafName(leaf))
+		r.Fix = "Send your CSR to Axys and use the certificate it returns; `axysdoctor csr` makes the key and the CSR."
+		return r
+	}
 	if w, ok := s.incompleteChain(); ok {
 		r.Status = Warn
 		r.Row = docs.RowCertificateContent

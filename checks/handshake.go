@@ -390,7 +390,10 @@ func likelyCauses(obs *gatewayObservation, mat *Material, now time.Time) ([]stri
 	case now.Before(mat.Leaf.NotBefore):
 		add("our certificate is not valid yet by this machine's clock", "Check this machine's clock, or wait for the certificate's start date.")
 	}
-	if mat != nil && mat.Leaf != nil && len(obs.AcceptableCAs) > 0 && !issuerListed(mat.Leaf, obs.AcceptableCAs) {
+	if mat != nil && mat.Leaf != nil && csr.IsSelfSigned(mat.Leaf) {
+		add("our certificate is self-signed: Axys signs client certificates, so it is not one Axys issued",
+			"Send your CSR to Axys and use the certificate it returns (`axysdoctor csr` makes the key and CSR).")
+	} else if mat != nil && mat.Leaf != nil && len(obs.AcceptableCAs) > 0 && !issuerListed(mat.Leaf, obs.AcceptableCAs) {
 		accepted := strings.Join(caNames(obs.AcceptableCAs), "; ")
 		ours := csr.FormatName(mat.Leaf.RawIssuer)
 		missing, top := missingIntermediate(mat, obs.AcceptableCAs)
@@ -424,6 +427,9 @@ func missingIntermediate(mat *Material, acceptable [][]byte) (bool, *x509.Certif
 		return false, nil
 	}
 	top := mat.Leaf
+	if csr.IsSelfSigned(top) {
+		return false, top // not a chain at all: likelyCauses says so
+	}
 	for range len(mat.Chain.Extra) + 1 {
 		if csr.IsSelfSigned(top) {
 			return false, top

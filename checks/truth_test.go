@@ -3,6 +3,7 @@ package checks
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -207,5 +208,22 @@ func TestHugeResponseHeadIsCutOff(t *testing.T) {
 	_ = hs
 	if probe.Row != docs.RowUnexpectedResponse || !strings.Contains(probe.Summary, fmt.Sprintf("%d KB", maxHead>>10)) {
 		t.Errorf("probe %s [%s] %q", probe.Status, probe.Row, probe.Summary)
+	}
+}
+
+// TestSelfSignedClientCertificate: a self-signed end-entity certificate is
+// called what it is, not a chain missing its intermediate.
+func TestSelfSignedClientCertificate(t *testing.T) {
+	p := newGatewayPKI(t)
+	tmpl := *p.client
+	der, err := x509.CreateCertificate(rand.Reader, &tmpl, &tmpl, p.clientKey.Public(), p.clientKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, _ := x509.ParseCertificate(der)
+	base := tlsGateway(t, p, mtls(p, tls.VersionTLS13), http.HandlerFunc(okHandler))
+	hs, _ := exchangeWith(t, gatewaySession(p, base, leaf), 2)
+	if hs.Status != Fail || !strings.Contains(hs.Summary, "self-signed") || strings.Contains(hs.Summary+hs.Fix, "intermediate") {
+		t.Errorf("%s %q / %q", hs.Status, hs.Summary, hs.Fix)
 	}
 }

@@ -106,8 +106,12 @@ func Validity(c *x509.Certificate, now time.Time) string {
 
 // IsSelfSigned reports whether c names itself as issuer and its signature
 // checks out with its own key.
+//
+// The signature is checked with the certificate's own key directly, not
+// with CheckSignatureFrom, which also demands that the parent be a CA: a
+// self-signed end-entity certificate (CA:FALSE) is self-signed too.
 func IsSelfSigned(c *x509.Certificate) bool {
-	return string(c.RawIssuer) == string(c.RawSubject) && c.CheckSignatureFrom(c) == nil
+	return string(c.RawIssuer) == string(c.RawSubject) && c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
 }
 
 // Role names a certificate's place in a chain.
