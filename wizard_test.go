@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -61,13 +63,21 @@ func TestWizardProfileFlagErrors(t *testing.T) {
 }
 
 // What a new user does: start the wizard from a profile, press enter
-// through the defaults to the checks, type the API key instead of the
-// profile's, and save the run as a profile of its own; then check
-// --profile, compare and the exporter use the profile the wizard made.
+// through the defaults to the checks, type the API key the profile
+// expects in $AXYS_API_KEY (not set in this shell), and save the run as a
+// profile of its own; then check --profile, compare and the exporter use
+// the profile the wizard made.
 func TestAProfileMadeByTheWizardServesCheckCompareAndExporter(t *testing.T) {
 	vars, _, stgFiles := stagingAndProduction(t)
 	stgKey, _ := os.ReadFile(stgFiles.APIKey)
 	apiKey := strings.TrimSpace(string(stgKey))
+	cfgPath := filepath.Join(vars["XDG_CONFIG_HOME"], "axysdoctor", "config.toml")
+	text, _ := os.ReadFile(cfgPath)
+	keyLine := fmt.Sprintf("api-key-file = %q\n", stgFiles.APIKey)
+	if !strings.Contains(string(text), keyLine) {
+		t.Fatalf("no %q in\n%s", keyLine, text)
+	}
+	os.WriteFile(cfgPath, []byte(strings.Replace(string(text), keyLine, "", 1)), 0o600)
 	e, _, _ := testEnv(vars, "")
 	e.stdinTTY, e.stdoutTTY = true, true
 	m, stop, err := newWizard(context.Background(), e, wizardOptions{profile: "staging"})
@@ -85,7 +95,7 @@ func TestAProfileMadeByTheWizardServesCheckCompareAndExporter(t *testing.T) {
 		{"From profile staging: its environment", []tea.KeyMsg{enter}},
 		{"From profile staging: enter reads them.", []tea.KeyMsg{enter}},
 		{"✓ the private key belongs to the certificate", []tea.KeyMsg{enter}},
-		{"Using the key from file", []tea.KeyMsg{runes("e"), runes(apiKey), enter}},
+		{"Profile staging: $AXYS_API_KEY is not set in this shell", []tea.KeyMsg{runes(apiKey), enter}},
 		{"10 passed · 0 warnings · 0 failed · 0 skipped", []tea.KeyMsg{runes("p")}},
 		{"You typed it here, so the profile expects it", []tea.KeyMsg{{Type: tea.KeyCtrlU}, runes("wiz"), enter, enter, enter}},
 		{"Saved profile wiz to", []tea.KeyMsg{runes("q")}},

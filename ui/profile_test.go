@@ -252,15 +252,23 @@ func TestSaveAProfileAfterARun(t *testing.T) {
 	emu, files, cfg := emulatorProfile(t, "emu")
 	cfg.Start = "emu"
 	m := afterARunWithATypedKey(t, cfg, emu.APIKey())
+	// The profile's own source is offered, and the key typed over it is
+	// to be put there.
+	ps := stepOf[profileSaveStep](m, stepSaveProfile)
+	if name, env, file := ps.list.fields[pfName].value(), ps.list.fields[pfKeyEnv].value(), ps.list.fields[pfKeyFile].value(); name != "emu" || env != "" || file != files.APIKey {
+		t.Errorf("offered name %q, variable %q, file %q: want the starting profile's", name, env, file)
+	}
+	if v := m.View(); !strings.Contains(v, "You typed it here, so the profile expects it in the file "+files.APIKey) {
+		t.Errorf("the step does not say where the typed key is expected:\n%s", v)
+	}
+	// Another name, and the key in $AXYS_API_KEY instead of the file.
+	send(m, ctrlU())
+	press(m, "wiz", "tab", "AXYS_API_KEY", "tab")
+	send(m, ctrlU())
 	if v := m.View(); !strings.Contains(v, "You typed it here, so the profile expects it in $AXYS_API_KEY") {
 		t.Errorf("the step does not say where the typed key is expected:\n%s", v)
 	}
-	ps := stepOf[profileSaveStep](m, stepSaveProfile)
-	if got := ps.list.fields[pfName].value(); got != "emu" {
-		t.Errorf("offered name %q, want the starting profile's", got)
-	}
-	send(m, ctrlU())
-	press(m, "wiz", "enter", "enter", "enter")
+	press(m, "enter")
 	if ps := stepOf[profileSaveStep](m, stepSaveProfile); ps.phase != profileSaved {
 		t.Fatalf("phase %v:\n%s", ps.phase, m.View())
 	}
@@ -370,7 +378,9 @@ func TestTheKeyItselfIsRefusedWhereItsSourceGoes(t *testing.T) {
 	// A file with the key's text as its name is refused as well, and so is
 	// a name that is not a variable's.
 	send(m, ctrlU())
-	press(m, "tab", emu.APIKey(), "enter")
+	press(m, "tab")
+	send(m, ctrlU())
+	press(m, emu.APIKey(), "enter")
 	if !strings.Contains(m.View(), "this is the API key itself") {
 		t.Errorf("the key as a file name:\n%s", m.View())
 	}

@@ -47,7 +47,7 @@ func newProfileSave(c *common) profileSaveStep {
 	m := profileSaveStep{c: c, list: fieldList{labelWidth: 14}}
 	l := &m.list
 	l.add(c, "Profile name", "letters, digits, - and _: axysdoctor check --profile NAME", true, validateProfileName, "staging")
-	l.add(c, "Key variable", "the environment variable check reads the API key from (api-key-env)", false, c.validateKeyEnv, "AXYS_API_KEY")
+	l.add(c, "Key variable", "the environment variable check reads the API key from (api-key-env)", false, c.validateKeyEnv, "none")
 	l.add(c, "Key file", "or a file only you can read that holds the API key (api-key-file)", false, c.validateKeyFile, "none")
 	l.setWidth(c)
 	return m
@@ -65,8 +65,9 @@ func (m profileSaveStep) init() (step, tea.Cmd) {
 }
 
 // fill offers a name (the starting profile's, else the environment's) and
-// where the key came from; a key typed into the wizard is expected in
-// $AXYS_API_KEY.
+// where the key came from: the starting profile's variable or file (a key
+// typed over it is to be put there), $AXYS_API_KEY when it was set, and
+// for a key typed without either, $AXYS_API_KEY too.
 func (m *profileSaveStep) fill() {
 	j := m.c.journey
 	name := j.environment().Name
@@ -77,7 +78,7 @@ func (m *profileSaveStep) fill() {
 		name = ""
 	}
 	src := j.keyOffer.source
-	if j.keyTyped || (src.env == "" && src.file == "") {
+	if src.env == "" && src.file == "" {
 		src = keySource{env: config.DefaultAPIKeyEnv}
 	}
 	for i, v := range []string{name, src.env, src.file} {
