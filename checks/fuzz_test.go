@@ -65,7 +65,7 @@ func FuzzJudgeProbe(f *testing.F) {
 	env, _ := ResolveEnvironment("staging", "")
 	f.Fuzz(func(t *testing.T, raw string) {
 		resp, err := http.ReadResponse(bufio.NewReader(strings.NewReader(raw)), nil)
-		obs := &gatewayObservation{ExchangeErr: err}
+		obs := &gatewayObservation{ExchangeErr: err, CertRequested: true}
 		if err == nil {
 			obs.Response = resp
 			body := new(bytes.Buffer)

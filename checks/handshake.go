@@ -5,11 +5,14 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -69,6 +72,12 @@ func judgeHandshake(obs *gatewayObservation, mat *Material, now time.Time) Resul
 		return r
 	}
 	addDialEvidence(&r, obs)
+	if obs.ConnectErr != nil && isClosed(obs.ConnectErr) {
+		// The server accepted the connection and ended it so fast that
+		// connect(2) itself reported it (EPIPE or ECONNRESET): TCP got
+		// through; no TLS server answered.
+		return closedBeforeHello(r, obs)
+	}
 	if obs.ConnectErr != nil {
 		r.Status = Fail
 		r.Row = docs.RowNetworkPath
@@ -115,9 +124,21 @@ func judgeThroughProxy(r Result, obs *gatewayObservation, mat *Material, now tim
 		if snippet := oneLine(string(p.Body), 200); snippet != "" {
 			r.add("proxy said", "%s", snippet)
 		}
-		if p.StatusCode == 407 {
+		switch {
+		case (p.StatusCode == 407 || p.StatusCode == 401) && p.url != nil && p.url.User != nil:
+			// tinyproxy answers a wrong password with 401, others with 407.
+			r.Summary = fmt.Sprintf("the proxy %s (%s) answered CONNECT with %s: it refused the credentials given in the proxy's URL", p.URL, p.Source, oneLine(p.Status, 60))
+			r.Fix = fmt.Sprintf("Check the user name and password in the proxy URL (%s; special characters must be percent-encoded), or ask whoever runs the proxy.", p.Source)
+			return r
+		case p.StatusCode == 407 || p.StatusCode == 401:
 			r.Summary = fmt.Sprintf("the proxy %s (%s) answered CONNECT with %s: it wants proxy credentials before it tunnels to the gateway", p.URL, p.Source, oneLine(p.Status, 60))
 			r.Fix = "Give the proxy's credentials in its URL (http://USER:PASSWORD@HOST:PORT, in HTTPS_PROXY or --proxy; never printed), or ask whoever runs the proxy."
+			return r
+		case p.StatusCode >= 500:
+			// The proxy tried: it could not reach the gateway (tinyproxy's
+			// 500 "Unable to connect", squid's 503, a 502 or 504).
+			r.Summary = fmt.Sprintf("the proxy %s (%s) could not connect to %s:%s: it answered CONNECT with %s", p.URL, p.Source, obs.Host, obs.Port, oneLine(p.Status, 60))
+			r.Fix = fmt.Sprintf("The proxy cannot reach %s:%s: check the base URL's host and port, and the proxy's own outbound access (its logs say why); or try without it (--proxy direct).", obs.Host, obs.Port)
 			return r
 		}
 		r.Summary = fmt.Sprintf("the proxy %s (%s) refused to tunnel to %s:%s: it answered CONNECT with %s", p.URL, p.Source, obs.Host, obs.Port, oneLine(p.Status, 60))
@@ -285,7 +306,7 @@ func closedBeforeHello(r Result, obs *gatewayObservation) Result {
 	r.Status = Fail
 	r.Row = docs.RowNetworkPath
 	how := "closed"
-	if errors.Is(obs.HandshakeErr, syscall.ECONNRESET) {
+	if errors.Is(obs.HandshakeErr, syscall.ECONNRESET) || errors.Is(obs.ConnectErr, syscall.ECONNRESET) {
 		how = "reset"
 	}
 	if obs.Proxy != nil {
@@ -423,7 +444,43 @@ func missingIntermediate(mat *Material, acceptable [][]byte) (bool, *x509.Certif
 			return false, top
 		}
 	}
-	return true, top
+	// An intermediate is missing only if one could link the issuer to a
+	// CA the gateway accepts: against openssl s_server, a leaf from a
+	// tenant's own corporate root was told to "append the intermediate".
+	return samePKI(top.RawIssuer, acceptable), top
+}
+
+// samePKI reports whether issuer could sit under one of the acceptable
+// CAs: it shares an organisation (O) with one of them, or the names carry
+// no organisation to tell either way. A different organisation is a
+// different PKI, not a missing link.
+func samePKI(issuer []byte, acceptable [][]byte) bool {
+	ours := orgsOf(issuer)
+	if len(ours) == 0 {
+		return true
+	}
+	told := false
+	for _, ca := range acceptable {
+		theirs := orgsOf(ca)
+		told = told || len(theirs) > 0
+		for _, o := range theirs {
+			if slices.ContainsFunc(ours, func(x string) bool { return strings.EqualFold(strings.TrimSpace(x), strings.TrimSpace(o)) }) {
+				return true
+			}
+		}
+	}
+	return !told
+}
+
+// orgsOf is the O values of a DER-encoded distinguished name.
+func orgsOf(der []byte) []string {
+	var seq pkix.RDNSequence
+	if rest, err := asn1.Unmarshal(der, &seq); err != nil || len(rest) > 0 {
+		return nil
+	}
+	var n pkix.Name
+	n.FillFromRDNSequence(&seq)
+	return n.Organization
 }
 
 // otherEnvironment: our issuer names one Axys environment and the gateway's

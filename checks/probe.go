@@ -42,7 +42,26 @@ func checkProbe(_ context.Context, s *session) Result {
 // judgeProbe classifies the HTTP answer. It is pure: the same observation
 // always gives the same result. Text quoted from the network is redacted
 // (the key in any form) before it is cut to fit a line.
+//
+// An answer from a server that never asked for the client certificate
+// checked nothing of it: what it said is kept, but it is not the
+// platform's verdict, and neither its 200 nor its 403 means what the API's
+// would.
 func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
+	r := judgeAnswer(obs, key, env)
+	if obs.Response == nil || obs.CertRequested {
+		return r
+	}
+	said, _, _ := strings.Cut(r.Summary, ":")
+	r.Status = Fail
+	r.Row = docs.RowTLSInterception
+	r.Summary = said + ", from a server that never asked for the client certificate: it checked nothing of the credentials, so this is not the Axys gateway's verdict"
+	r.Fix = "Call the Axys gateway directly (see tls.handshake); only an answer over mutual TLS says anything about the certificate, the calling IP and the key."
+	return r
+}
+
+// judgeAnswer classifies the HTTP answer as the gateway's.
+func judgeAnswer(obs *gatewayObservation, key APIKey, env Environment) Result {
 	red := newRedactor(key)
 	quote := func(s string, n int) string { return oneLine(red.apply(s), n) }
 	r := Result{Status: Pass}

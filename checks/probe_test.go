@@ -18,7 +18,13 @@ func response(code int, body string, headers ...string) *gatewayObservation {
 	for i := 0; i+1 < len(headers); i += 2 {
 		h.Set(headers[i], headers[i+1])
 	}
-	return &gatewayObservation{Response: &http.Response{StatusCode: code, Header: h}, Body: []byte(body), TTFB: 12 * time.Millisecond, Timeout: 5 * time.Second}
+	return &gatewayObservation{Response: &http.Response{StatusCode: code, Header: h}, Body: []byte(body), TTFB: 12 * time.Millisecond, Timeout: 5 * time.Second, CertRequested: true}
+}
+
+// withoutMTLS is obs from a server that never asked for a certificate.
+func withoutMTLS(obs *gatewayObservation) *gatewayObservation {
+	obs.CertRequested = false
+	return obs
 }
 
 func TestJudgeProbe(t *testing.T) {
@@ -34,6 +40,10 @@ func TestJudgeProbe(t *testing.T) {
 	}{
 		{"200 empty list", response(200, `{"status":"success","items":[],"total":0,"limit":1,"offset":0}`), key, Pass, "", "all accepted"},
 		{"200 truncated JSON", response(200, `{"status":"success","items":[{"id":"ch_1","name":"`+strings.Repeat("x", 100)), key, Pass, "", "all accepted"},
+		// Found against nginx without ssl_verify_client: its 200 passed as
+		// "certificate, calling IP and API key all accepted".
+		{"200 without mutual TLS", withoutMTLS(response(200, `{"status":"success","items":[],"total":0,"limit":1,"offset":0}`)), key, Fail, docs.RowTLSInterception, "HTTP 200, from a server that never asked for the client certificate: it checked nothing"},
+		{"403 without mutual TLS", withoutMTLS(response(403, `{"status":"error","message":"No Authorised IPs configured"}`)), key, Fail, docs.RowTLSInterception, "HTTP 403 No Authorised IPs configured, from a server that never asked"},
 		{"200 HTML", response(200, "<html>captive portal</html>", "Content-Type", "text/html"), key, Fail, docs.RowUnexpectedResponse, "not the API's JSON"},
 		{"200 error envelope", response(200, `{"status":"error"}`), key, Warn, docs.RowUnexpectedResponse, `"error"`},
 		{"401 no key", response(401, `{"status":"error"}`), APIKey{}, Fail, docs.RowAPIKey, "no API key was given"},

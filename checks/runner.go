@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -75,7 +76,7 @@ func runGraph(ctx context.Context, steps []step, s *session, onEvent func(Event)
 			var r Result
 			if skip, ok := s.blocked(st.needs); ok {
 				r = Result{Status: Skip, Summary: skip}
-			} else if why := s.stopped(ctx); why != "" {
+			} else if why := s.stoppedFor(ctx, st.id); why != "" {
 				r = Result{Status: Skip, Summary: "not run: " + why}
 			} else {
 				emit(Event{Type: Started, ID: st.id, Title: st.title})
@@ -84,7 +85,7 @@ func runGraph(ctx context.Context, steps []step, s *session, onEvent func(Event)
 				if r.Duration == 0 {
 					r.Duration = s.now().Sub(start)
 				}
-				if why := s.stopped(ctx); why != "" && r.Status != Pass && r.Status != Skip {
+				if why := s.stoppedFor(ctx, st.id); why != "" && r.Status != Pass && r.Status != Skip {
 					r = cutOff(r, why, s.cancelled(ctx))
 				}
 			}
@@ -144,6 +145,7 @@ func cutOff(r Result, why string, cancelled bool) Result {
 		if r.Summary != "" {
 			out.add("before the cut-off", "%s", r.Summary)
 		}
+		out.add("note", "a timeout shown above may be the run's deadline cutting that step short, not the peer using up --timeout")
 	}
 	return out
 }
@@ -185,6 +187,18 @@ func (s *session) stopped(ctx context.Context) string {
 		return "the diagnosis was cancelled"
 	}
 	return fmt.Sprintf("the run's deadline (%s, 3 × --timeout) passed", ms(s.opts.runBudget()))
+}
+
+// stoppedFor is stopped for one step. A local check (instant, judging
+// what LoadMaterial already read) still runs once the run's deadline has
+// passed: cert.chain waits for the handshake only to read the CAs the
+// gateway asked for, and a slow gateway must not take the certificate's
+// own findings out of the report. A cancellation stops it like any other.
+func (s *session) stoppedFor(ctx context.Context, id string) string {
+	if slices.Contains(localIDs, id) && !s.cancelled(ctx) {
+		return ""
+	}
+	return s.stopped(ctx)
 }
 
 // cancelled tells a cancelled run from one whose deadline passed.

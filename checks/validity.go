@@ -40,7 +40,7 @@ func checkValidity(_ context.Context, s *session) Result {
 	case now.After(c.NotAfter):
 		r.Status = Fail
 		r.Row = docs.RowTLSHandshake
-		r.Summary = fmt.Sprintf("the certificate expired on %s, %s ago; the gateway refuses it (no grace period)", c.NotAfter.UTC().Format("2006-01-02"), csr.InDays(csr.DaysLeft(c.NotAfter, now)))
+		r.Summary = fmt.Sprintf("the certificate expired on %s, %s ago; Axys allows no grace period", c.NotAfter.UTC().Format("2006-01-02"), csr.InDays(csr.DaysLeft(c.NotAfter, now)))
 		r.Fix = "Renew now: `axysdoctor csr --from-cert CERT --key-out new.key --csr-out new.csr` makes a CSR with the same subject and SANs on a fresh key; send it to Axys (about 24 hours)."
 		return r
 	case now.Before(c.NotBefore):
