@@ -93,7 +93,9 @@ func (m welcomeStep) update(msg tea.Msg) (step, tea.Cmd) {
 func (m welcomeStep) view() string {
 	s, w := m.c.styles, m.c.width
 	var b strings.Builder
-	b.WriteString(wrap("Every call to the Axys API needs a mutual-TLS client certificate, an X-API-Key, an allowlisted calling IP and forward-confirmed reverse DNS. This wizard sets them up and shows which layer is broken when a call fails.", w) + "\n\n")
+	if len(m.profiles) == 0 { // with profiles, the list needs the room, and the user has been here before
+		b.WriteString(wrap("Every call to the Axys API needs a mutual-TLS client certificate, an X-API-Key, an allowlisted calling IP and forward-confirmed reverse DNS. This wizard sets them up and shows which layer is broken when a call fails.", w) + "\n\n")
+	}
 	if m.c.backend.Demo {
 		b.WriteString(s.Banner.Render(wrap("Demo: the built-in emulator plays Axys — no network, no credentials. Every choice works: press enter through the defaults.", w)) + "\n\n")
 	}
