@@ -156,6 +156,7 @@ func newRootCmd(e env) *cobra.Command {
 		},
 	}
 	addProfileFlag(root, e, &wo.profile)
+	root.Flags().Lookup("profile").Usage = "start the wizard from this profile of the config file (see axysdoctor profiles)"
 	root.SuggestionsMinimumDistance = 2
 	root.SetVersionTemplate(versionLine() + "\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
