@@ -387,6 +387,9 @@ func TestTheKeyItselfIsRefusedWhereItsSourceGoes(t *testing.T) {
 	if err := m.c.validateKeyEnv("axys key"); err == nil {
 		t.Error("a name with a space was taken as a variable's")
 	}
+	if err := m.c.validateKeyFile("-"); err == nil {
+		t.Error("stdin was taken as the key's file")
+	}
 	f, _ := config.Load(cfg.Path)
 	if got := f.Names(); !slices.Equal(got, []string{"emu"}) {
 		t.Errorf("something was saved: %v", got)
@@ -420,3 +423,22 @@ func finishedRun(m *Model) {
 
 // ctrlU empties a field up to the cursor (it ends the field's text).
 func ctrlU() tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyCtrlU} }
+
+// A config file broken since the wizard started is not touched, and the
+// step says where it is broken.
+func TestSavingIntoABrokenConfigSaysWhere(t *testing.T) {
+	emu, _, cfg := emulatorProfile(t, "emu")
+	cfg.Start = "emu"
+	m := afterARunWithATypedKey(t, cfg, emu.APIKey())
+	broken := []byte("[profiles.emu]\ntimeout = 5\n")
+	os.WriteFile(cfg.Path, broken, 0o600)
+	send(m, ctrlU())
+	press(m, "wiz", "enter", "enter", "enter")
+	ps := stepOf[profileSaveStep](m, stepSaveProfile)
+	if ps.phase != profileEditing || !strings.Contains(m.View(), cfg.Path+":2:1:") {
+		t.Errorf("phase %v:\n%s", ps.phase, m.View())
+	}
+	if after, _ := os.ReadFile(cfg.Path); string(after) != string(broken) {
+		t.Errorf("the broken file was changed:\n%s", after)
+	}
+}

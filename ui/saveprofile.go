@@ -66,8 +66,7 @@ func (m profileSaveStep) init() (step, tea.Cmd) {
 
 // fill offers a name (the starting profile's, else the environment's) and
 // where the key came from: the starting profile's variable or file (a key
-// typed over it is to be put there), $AXYS_API_KEY when it was set, and
-// for a key typed without either, $AXYS_API_KEY too.
+// typed over it is to be put there), else $AXYS_API_KEY.
 func (m *profileSaveStep) fill() {
 	j := m.c.journey
 	name := j.environment().Name
