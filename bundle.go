@@ -65,7 +65,7 @@ func (b *supportBundle) write(e env, rep checks.Report, opts checks.Options) err
 		{Name: "report.json", Data: js.Bytes()},
 		{Name: "environment.json", Data: append(env, '\n')},
 	}
-	secrets := bundle.Secrets{APIKey: opts.APIKey.Reveal(), KeyFile: readKeyFile(opts)}
+	secrets := bundle.Secrets{APIKey: opts.APIKey.Reveal(), KeyFile: readKeyFile(opts), Others: checks.ProxySecrets(opts, e.getenv)}
 	if err := bundle.Write(b.path, files, secrets, now); err != nil {
 		return &exitError{code: exitUsage, msg: "--bundle: " + err.Error()}
 	}

@@ -75,7 +75,7 @@ func TestExpiredOnlyByThisMachinesClock(t *testing.T) {
 	if v.Status != "warn" || v.Row != "clock-skew" {
 		t.Errorf("cert.validity %s [%s], want warn [clock-skew]", v.Status, v.Row)
 	}
-	wantOrder(t, "cert.validity", v.Summary, "the gateway accepted the certificate, so by its clock it is valid", "expired")
+	wantOrder(t, "cert.validity", v.Summary, "the gateway accepted the certificate, and by its clock it is valid", "expired")
 	wantOrder(t, "cert.validity", v.Summary, "but this machine's clock is 10m", "likely cause: this machine's clock is wrong")
 	// Not "1 days ago", and no claim that the gateway refuses what it just
 	// accepted.

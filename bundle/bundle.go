@@ -24,6 +24,9 @@ type Secrets struct {
 	APIKey string
 	// KeyFile is the private key file's content, as read from disk.
 	KeyFile []byte
+	// Others are further secrets looked for whole, such as a proxy's
+	// password (checks.ProxySecrets).
+	Others []string
 }
 
 // fragment is the length of the pieces of the API key looked for: long
@@ -86,6 +89,11 @@ func leak(data []byte, s Secrets) string {
 	}
 	if bytes.Contains(data, []byte("PRIVATE KEY-----")) {
 		return "a PEM private key"
+	}
+	for _, o := range s.Others {
+		if len(o) >= 4 && bytes.Contains(data, []byte(o)) {
+			return "a proxy's password"
+		}
 	}
 	for _, line := range keyLines(s.KeyFile) {
 		if bytes.Contains(data, line) {

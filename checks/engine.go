@@ -123,14 +123,15 @@ func Diagnose(ctx context.Context, opts Options, mat *Material, deps Deps, onEve
 	defer cancel()
 	s := &session{parent: ctx, opts: opts, mat: mat, deps: deps, results: map[string]Result{}, dns: newBudgetDNS(deps.dns())}
 	s.serverTrust().prewarm()
+	red := newRedactor(opts.APIKey, ProxySecrets(opts, deps.getenv)...)
 	start := deps.now()
 	rep := Report{StartedAt: start, Environment: opts.Environment, Inputs: inputsOf(opts)}
-	emit := redacting(opts.APIKey, onEvent)
+	emit := redacting(red, onEvent)
 	rep.Results = runGraph(runCtx, plan(), s, emit)
 	st := tellStory(rep.Results, s.gateway, s.now())
 	rep.Results = st.results
 	for i := range rep.Results {
-		rep.Results[i] = redactResult(rep.Results[i], opts.APIKey)
+		rep.Results[i] = redactResult(rep.Results[i], red)
 	}
 	if emit != nil {
 		for _, r := range rep.Results {
@@ -141,19 +142,18 @@ func Diagnose(ctx context.Context, opts Options, mat *Material, deps Deps, onEve
 	}
 	if st.root != nil {
 		root := *st.root
-		root.Reason = cleanText(root.Reason, opts.APIKey)
 		if r, ok := rep.Result(root.ID); ok {
-			root.Reason = r.Summary
+			root.Reason = r.Summary // the redacted, printable form
 		}
 		rep.RootCause = &root
 	}
-	rep.Gateway = gatewayFacts(s.gateway, opts.APIKey)
+	rep.Gateway = gatewayFacts(s.gateway, red)
 	rep.Duration = deps.now().Sub(start)
 	return rep
 }
 
 // gatewayFacts collects what the gateway said beyond the verdicts.
-func gatewayFacts(obs *gatewayObservation, key APIKey) GatewayFacts {
+func gatewayFacts(obs *gatewayObservation, red redactor) GatewayFacts {
 	var f GatewayFacts
 	if obs == nil {
 		return f
@@ -164,8 +164,8 @@ func gatewayFacts(obs *gatewayObservation, key APIKey) GatewayFacts {
 	if obs.Response != nil {
 		f.HTTPStatus = obs.Response.StatusCode
 		f.ProbeLatency = obs.TTFB
-		for _, id := range requestIDs(obs.Response.Header, newRedactor(key)) {
-			f.RequestIDs = append(f.RequestIDs, cleanText(id, key))
+		for _, id := range requestIDs(obs.Response.Header, red) {
+			f.RequestIDs = append(f.RequestIDs, cleanText(id, red))
 		}
 	}
 	if !obs.ServerDate.IsZero() {
@@ -176,26 +176,26 @@ func gatewayFacts(obs *gatewayObservation, key APIKey) GatewayFacts {
 }
 
 // redacting wraps onEvent so that finished results reach it redacted too.
-func redacting(key APIKey, onEvent func(Event)) func(Event) {
+func redacting(red redactor, onEvent func(Event)) func(Event) {
 	if onEvent == nil {
 		return nil
 	}
 	return func(e Event) {
-		e.Result = redactResult(e.Result, key)
+		e.Result = redactResult(e.Result, red)
 		onEvent(e)
 	}
 }
 
-// redactResult removes the API key from every text of a result and makes
+// redactResult removes every secret from every text of a result and makes
 // each text one printable line: whatever a check quoted from the network
-// (a body, a header, a certificate name inside an error), the key never
-// leaves the engine and no escape sequence reaches a terminal.
-func redactResult(r Result, key APIKey) Result {
-	r.Summary = cleanText(r.Summary, key)
-	r.Fix = cleanText(r.Fix, key)
+// (a body, a header, a certificate name inside an error), no secret leaves
+// the engine and no escape sequence reaches a terminal.
+func redactResult(r Result, red redactor) Result {
+	r.Summary = cleanText(r.Summary, red)
+	r.Fix = cleanText(r.Fix, red)
 	ev := make([]Evidence, len(r.Evidence))
 	for i, e := range r.Evidence {
-		ev[i] = Evidence{Label: cleanText(e.Label, key), Value: cleanText(e.Value, key)}
+		ev[i] = Evidence{Label: cleanText(e.Label, red), Value: cleanText(e.Value, red)}
 	}
 	r.Evidence = ev
 	return r
@@ -203,8 +203,8 @@ func redactResult(r Result, key APIKey) Result {
 
 // cleanText redacts first — on the raw text, before anything is escaped —
 // then makes the text printable.
-func cleanText(s string, key APIKey) string {
-	return termsafe.Line(redactKey(s, key))
+func cleanText(s string, red redactor) string {
+	return termsafe.Line(red.apply(s))
 }
 
 func inputsOf(o Options) Inputs {

@@ -72,7 +72,7 @@ func FuzzJudgeProbe(f *testing.F) {
 			body.ReadFrom(resp.Body)
 			obs.Body = body.Bytes()
 		}
-		r := redactResult(judgeProbe(obs, key, env), key) // as Diagnose does
+		r := redactResult(judgeProbe(obs, key, env), newRedactor(key)) // as Diagnose does
 		if r.Status == Fail && r.Row == "" {
 			t.Fatalf("failure without a row: %+v", r)
 		}

@@ -114,34 +114,34 @@ func judgeThroughProxy(r Result, obs *gatewayObservation, mat *Material, now tim
 		r.Fix = "Check that " + p.URL + " is an HTTP proxy that supports CONNECT (an HTTPS proxy port, or one speaking another protocol, will not)."
 		return r
 	}
-	r.add("CONNECT", "%s:%s → %s in %s", obs.Host, obs.Port, oneLine(p.Status, 80), ms(p.Time))
+	r.add("CONNECT", "%s:%s → %s in %s", obs.Host, obs.Port, p.quote(p.Status, 80), ms(p.Time))
 	if p.StatusCode/100 != 2 {
 		r.Status = Fail
 		r.Row = docs.RowNetworkPath
 		if via := proxyName(p); via != "" {
 			r.add("proxy software", "%s", via)
 		}
-		if snippet := oneLine(string(p.Body), 200); snippet != "" {
+		if snippet := p.quote(string(p.Body), 200); snippet != "" {
 			r.add("proxy said", "%s", snippet)
 		}
 		switch {
 		case (p.StatusCode == 407 || p.StatusCode == 401) && p.url != nil && p.url.User != nil:
 			// tinyproxy answers a wrong password with 401, others with 407.
-			r.Summary = fmt.Sprintf("the proxy %s (%s) answered CONNECT with %s: it refused the credentials given in the proxy's URL", p.URL, p.Source, oneLine(p.Status, 60))
+			r.Summary = fmt.Sprintf("the proxy %s (%s) answered CONNECT with %s: it refused the credentials given in the proxy's URL", p.URL, p.Source, p.quote(p.Status, 60))
 			r.Fix = fmt.Sprintf("Check the user name and password in the proxy URL (%s; special characters must be percent-encoded), or ask whoever runs the proxy.", p.Source)
 			return r
 		case p.StatusCode == 407 || p.StatusCode == 401:
-			r.Summary = fmt.Sprintf("the proxy %s (%s) answered CONNECT with %s: it wants proxy credentials before it tunnels to the gateway", p.URL, p.Source, oneLine(p.Status, 60))
+			r.Summary = fmt.Sprintf("the proxy %s (%s) answered CONNECT with %s: it wants proxy credentials before it tunnels to the gateway", p.URL, p.Source, p.quote(p.Status, 60))
 			r.Fix = "Give the proxy's credentials in its URL (http://USER:PASSWORD@HOST:PORT, in HTTPS_PROXY or --proxy; never printed), or ask whoever runs the proxy."
 			return r
 		case p.StatusCode >= 500:
 			// The proxy tried: it could not reach the gateway (tinyproxy's
 			// 500 "Unable to connect", squid's 503, a 502 or 504).
-			r.Summary = fmt.Sprintf("the proxy %s (%s) could not connect to %s:%s: it answered CONNECT with %s", p.URL, p.Source, obs.Host, obs.Port, oneLine(p.Status, 60))
+			r.Summary = fmt.Sprintf("the proxy %s (%s) could not connect to %s:%s: it answered CONNECT with %s", p.URL, p.Source, obs.Host, obs.Port, p.quote(p.Status, 60))
 			r.Fix = fmt.Sprintf("The proxy cannot reach %s:%s: check the base URL's host and port, and the proxy's own outbound access (its logs say why); or try without it (--proxy direct).", obs.Host, obs.Port)
 			return r
 		}
-		r.Summary = fmt.Sprintf("the proxy %s (%s) refused to tunnel to %s:%s: it answered CONNECT with %s", p.URL, p.Source, obs.Host, obs.Port, oneLine(p.Status, 60))
+		r.Summary = fmt.Sprintf("the proxy %s (%s) refused to tunnel to %s:%s: it answered CONNECT with %s", p.URL, p.Source, obs.Host, obs.Port, p.quote(p.Status, 60))
 		r.Fix = fmt.Sprintf("Ask whoever runs the proxy to allow CONNECT to %s:%s, or reach the gateway without it (--proxy direct, or add the host to NO_PROXY).", obs.Host, obs.Port)
 		return r
 	}

@@ -30,7 +30,7 @@ func LocalChecks(mat *Material, now time.Time) []Result {
 	s := &session{mat: mat, deps: Deps{Now: func() time.Time { return now }}, results: map[string]Result{}}
 	results := runGraph(context.Background(), steps, s, nil)
 	for i := range results {
-		results[i] = redactResult(results[i], APIKey{})
+		results[i] = redactResult(results[i], redactor{})
 	}
 	return results
 }

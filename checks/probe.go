@@ -353,7 +353,7 @@ func proxyName(p *proxyTunnel) string {
 	}
 	for _, h := range []string{"Via", "Server", "Proxy-Agent"} {
 		if v := p.Header.Get(h); v != "" {
-			return h + ": " + oneLine(v, 80)
+			return h + ": " + p.quote(v, 80)
 		}
 	}
 	return ""

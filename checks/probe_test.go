@@ -75,7 +75,7 @@ func TestJudgeProbe(t *testing.T) {
 func TestJudgeProbeRedactsTheKeyFromBodies(t *testing.T) {
 	key := NewAPIKey("axys_prog_0123456789abcdef")
 	obs := response(401, `{"message":"key axys_prog_0123456789abcdef is revoked"}`, "Location", "https://x.example/?k=axys_prog_0123456789abcdef")
-	r := redactResult(judgeProbe(obs, key, Environment{ProbeURL: "https://x/v2/cardholders?limit=1"}), key)
+	r := redactResult(judgeProbe(obs, key, Environment{ProbeURL: "https://x/v2/cardholders?limit=1"}), newRedactor(key))
 	for _, e := range r.Evidence {
 		if strings.Contains(e.Value, key.Reveal()) {
 			t.Errorf("evidence %s shows the key: %s", e.Label, e.Value)

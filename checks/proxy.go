@@ -134,6 +134,18 @@ func chooseProxy(opts Options, getenv func(string) string, target *url.URL) (*pr
 	return &proxyTunnel{URL: u.Redacted(), Source: source, Addr: u.Host, url: u}, nil
 }
 
+// quote cuts what the proxy said to n characters, after redacting its own
+// credentials from it: a proxy may echo the Proxy-Authorization it got.
+func (p *proxyTunnel) quote(s string, n int) string {
+	var secrets []string
+	if p.url != nil && p.url.User != nil {
+		if pw, ok := p.url.User.Password(); ok && pw != "" {
+			secrets = append(secrets, pw, p.url.User.Username()+":"+pw)
+		}
+	}
+	return oneLine(newRedactor(APIKey{}, secrets...).apply(s), n)
+}
+
 // describe names the proxy and who chose it, for evidence.
 func (p *proxyTunnel) describe() string {
 	return fmt.Sprintf("%s (from %s)", p.URL, p.Source)
@@ -204,3 +216,32 @@ type prefixConn struct {
 }
 
 func (c *prefixConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// ProxySecrets are the credentials of the proxies a run may use (--proxy,
+// and the environment's, as curl reads it): their passwords, and
+// "user:password" as a Basic header carries it, for redaction wherever a
+// proxy or anything else echoes them.
+func ProxySecrets(opts Options, getenv func(string) string) []string {
+	var raws []string
+	if opts.Proxy != "" && opts.Proxy != ProxyDirect {
+		raws = append(raws, opts.Proxy)
+	}
+	if getenv != nil {
+		for _, name := range []string{"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "http_proxy", "HTTP_PROXY"} {
+			if v := getenv(name); v != "" {
+				raws = append(raws, v)
+			}
+		}
+	}
+	var out []string
+	for _, raw := range raws {
+		u, err := parseProxyURL(raw)
+		if err != nil || u.User == nil {
+			continue
+		}
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			out = append(out, pw, u.User.Username()+":"+pw)
+		}
+	}
+	return out
+}

@@ -2,12 +2,17 @@ package checks
 
 import (
 	"bufio"
+	"context"
+	"encoding/base64"
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/axysdoctor/axysdoctor/docs"
 )
@@ -143,5 +148,40 @@ func TestProxyCredentialsNeverPrinted(t *testing.T) {
 	}
 	if all := hs.Summary + hs.Fix + evidenceText(&hs); strings.Contains(all, "hunter2") {
 		t.Errorf("the proxy password is in the result: %s", all)
+	}
+}
+
+// TestProxyEchoingItsCredentials: a proxy that repeats the credentials it
+// got — in its body, decoded and encoded, and in a Via header — does not
+// get them into the report.
+func TestProxyEchoingItsCredentials(t *testing.T) {
+	p := newGatewayPKI(t)
+	base := rawServer(t, func(c net.Conn) {
+		defer c.Close()
+		req, err := http.ReadRequest(bufio.NewReader(c))
+		if err != nil {
+			return
+		}
+		auth := req.Header.Get("Proxy-Authorization")
+		dec, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(auth, "Basic "))
+		body := "<html>you sent " + auth + " which is " + string(dec) + "</html>"
+		io.WriteString(c, "HTTP/1.1 403 Forbidden\r\nVia: 1.1 "+string(dec)+"\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body)
+	})
+	proxy := "http://alice:Sup3rS3cretPassw0rd@" + strings.TrimSuffix(strings.TrimPrefix(base, "https://"), "/v2")
+	env := Environment{Name: "test", BaseURL: "https://gateway.example/v2", ProbeURL: "https://gateway.example/v2/cardholders?limit=1"}
+	opts := Options{Environment: env, CAFile: p.caFile, Timeout: time.Second, Proxy: proxy, EgressIPs: []netip.Addr{netip.MustParseAddr("203.0.113.10")}, Resolver: "127.0.0.1:9"}
+	rep := Diagnose(context.Background(), opts, p.material(p.client), Deps{}, nil)
+	var all strings.Builder
+	for _, r := range rep.Results {
+		all.WriteString(r.Summary + r.Fix + evidenceText(&r))
+	}
+	out := all.String()
+	if !strings.Contains(out, "refused to tunnel") {
+		t.Fatalf("the refusal is not reported:\n%s", out)
+	}
+	for _, leak := range []string{"Sup3rS3cret", "YWxpY2U6U3VwM3JTM2NyZXRQYXNzdzByZA"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("the report holds %q:\n%s", leak, out)
+		}
 	}
 }

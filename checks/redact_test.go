@@ -2,8 +2,10 @@ package checks
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -91,7 +93,7 @@ func FuzzRedact(f *testing.F) {
 		k := redactTestKey
 		at := int(split) % len(k)
 		var mid string
-		switch form % 5 {
+		switch form % 8 {
 		case 0:
 			mid = k
 		case 1:
@@ -103,13 +105,65 @@ func FuzzRedact(f *testing.F) {
 			mid = string(b)
 		case 4:
 			mid = base64.StdEncoding.EncodeToString([]byte(k))
+		case 5:
+			mid = strings.ToUpper(k[:at]) + k[at:]
+		case 6:
+			mid = hex.EncodeToString([]byte(k))
+		case 7:
+			for _, c := range k {
+				mid += "&#" + strconv.Itoa(int(c)) + ";"
+			}
 		}
 		// A neighbour that continues a base64 run could change its
 		// alignment: the redactor tries every alignment, so keep going.
 		out := newRedactor(NewAPIKey(k)).apply(before + mid + after)
-		flat := strings.Join(strings.Fields(out), "")
-		if strings.Contains(flat, k) || strings.Contains(out, k) {
+		flat := strings.ToLower(strings.Join(strings.Fields(out), ""))
+		if strings.Contains(flat, k) || strings.Contains(out, k) || strings.Contains(out, hex.EncodeToString([]byte(k))) {
 			t.Fatalf("the key survived: %q", out)
 		}
 	})
+}
+
+// TestRedactHardenedForms: the forms a hostile echo may take beyond the
+// common encodings.
+func TestRedactHardenedForms(t *testing.T) {
+	k := redactTestKey
+	r := newRedactor(NewAPIKey(k))
+	var entities, fullWidth strings.Builder
+	for _, c := range k {
+		entities.WriteString("&#" + strconv.Itoa(int(c)) + ";")
+		fullWidth.WriteRune(c + 0xfee0)
+	}
+	var dashed strings.Builder
+	for i := 0; i < len(k); i += 3 {
+		dashed.WriteString(k[i:min(i+3, len(k))] + "-")
+	}
+	var ansi strings.Builder
+	for _, c := range k {
+		ansi.WriteString(string(c) + "\x1b[0m")
+	}
+	for name, in := range map[string]string{
+		"upper case":        "KEY " + strings.ToUpper(k) + " END",
+		"hex":               "key=" + hex.EncodeToString([]byte(k)) + ";",
+		"HTML entities":     "<p>" + entities.String() + "</p>",
+		"grouped by dashes": "key " + dashed.String() + " end",
+		"full-width":        "key " + fullWidth.String() + " end",
+		"ANSI in between":   "key " + ansi.String() + " end",
+		"quoted ANSI":       strings.ReplaceAll(ansi.String(), "\x1b", `\x1b`),
+	} {
+		out := r.apply(in)
+		if !strings.Contains(out, redacted) {
+			t.Errorf("%s: %q → %q: nothing redacted", name, in, out)
+		}
+	}
+	// A proxy password, and its Basic form, as the proxy echoes them.
+	pr := newRedactor(APIKey{}, "Sup3rS3cretPassw0rd", "alice:Sup3rS3cretPassw0rd")
+	for _, in := range []string{
+		"Via: 1.1 alice:Sup3rS3cretPassw0rd",
+		"you sent Basic " + base64.StdEncoding.EncodeToString([]byte("alice:Sup3rS3cretPassw0rd")),
+	} {
+		if out := pr.apply(in); strings.Contains(out, "Sup3r") || strings.Contains(out, "YWxpY2U6U3VwM3") {
+			t.Errorf("%q → %q", in, out)
+		}
+	}
 }

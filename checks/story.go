@@ -44,7 +44,7 @@ func tellStory(results []Result, gw *gatewayObservation, now time.Time) story {
 	copy(st.results, results)
 	st.addClock(gw, now)
 	if st.platformAccepted() {
-		st.outrank()
+		st.outrank(gw, now)
 	}
 	st.pickRoot(gw)
 	return st
@@ -75,7 +75,7 @@ func (st *story) platformAccepted() bool {
 
 // outrank turns local failures about things the platform just accepted
 // into warnings that say so.
-func (st *story) outrank() {
+func (st *story) outrank(gw *gatewayObservation, now time.Time) {
 	const accepted = "the gateway accepted this call (HTTP 200), so its own "
 	if r, ok := st.get(IDDNSFCrDNS); ok && r.Status == Fail {
 		r.Status = Warn
@@ -94,12 +94,37 @@ func (st *story) outrank() {
 		st.changed[r.ID] = true
 	}
 	if r, ok := st.get(IDCertValidity); ok && r.Status == Fail {
-		r.Status = Warn
-		r.Row = docs.RowClockSkew
-		r.Summary = "the gateway accepted the certificate, so by its clock it is valid; " + lowerFirst(r.Summary) + " — likely cause: this machine's clock is wrong"
-		r.Fix = "Fix this machine's clock (timedatectl set-ntp true, or your NTP service), then run again."
+		switch {
+		case gw.validByGatewayClock(now):
+			r.Status = Warn
+			r.Row = docs.RowClockSkew
+			r.Summary = "the gateway accepted the certificate, and by its clock it is valid; " + lowerFirst(r.Summary) + " — likely cause: this machine's clock is wrong"
+			r.Fix = "Fix this machine's clock (timedatectl set-ntp true, or your NTP service), then run again."
+		default:
+			// Both clocks (or ours, when the gateway sent no Date) say the
+			// certificate is out of date, yet it was accepted: whatever
+			// answered does not check certificate dates, and the Axys
+			// gateway does. The certificate's verdict stands.
+			clocks := "by this machine's clock and the gateway's"
+			if gw == nil || gw.ServerDate.IsZero() {
+				clocks = "by this machine's clock (the gateway sent no Date to compare)"
+			}
+			r.Summary += "; " + clocks + " — yet the server accepted it, so it does not check certificate dates, which the Axys gateway does: likely not the Axys gateway answering"
+			r.Fix += " Also check the base URL: whatever accepted an out-of-date certificate is not enforcing Axys's rules."
+		}
 		st.changed[r.ID] = true
 	}
+}
+
+// validByGatewayClock: the gateway's Date is known, and by it the
+// certificate we sent is within its validity.
+func (obs *gatewayObservation) validByGatewayClock(now time.Time) bool {
+	if obs == nil || obs.ServerDate.IsZero() {
+		return false
+	}
+	notAfter, notBefore, ok := obs.leafDates()
+	gatewayNow := now.Add(-obs.skew())
+	return ok && !gatewayNow.After(notAfter) && !gatewayNow.Before(notBefore)
 }
 
 // addClock compares this machine's clock with the gateway's Date header.

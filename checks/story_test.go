@@ -218,3 +218,29 @@ func TestRunDeadlineCutsOffAndSaysSo(t *testing.T) {
 		t.Errorf("cancelled: %s %q", out[0].Status, out[0].Summary)
 	}
 }
+
+// TestStoryExpiredYetAccepted: a certificate out of date by both clocks
+// that the server accepted is not blamed on the clock: the server is not
+// enforcing the dates. Only when the gateway's clock says it is valid is
+// this machine's clock the likely cause.
+func TestStoryExpiredYetAccepted(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	p := newGatewayPKI(t)
+	leaf := *p.client
+	leaf.NotAfter = now.Add(-5 * 24 * time.Hour)
+	leaf.NotBefore = leaf.NotAfter.Add(-90 * 24 * time.Hour)
+	results := func() []Result {
+		return []Result{res(IDCertValidity, Fail, docs.RowTLSHandshake, "the certificate expired 5 days ago"), res(IDTLSHandshake, Pass, "", "ok"), res(IDAPIProbe, Pass, "", "HTTP 200")}
+	}
+	agree := &gatewayObservation{ServerDate: now, ReceivedAt: now, Leaf: &leaf}
+	st := tellStory(results(), agree, now)
+	r, _ := st.get(IDCertValidity)
+	if r.Status != Fail || r.Row == docs.RowClockSkew || !strings.Contains(r.Summary, "does not check certificate dates") || strings.Contains(r.Fix, "clock") {
+		t.Errorf("clocks agree: %s [%s] %q / %q", r.Status, r.Row, r.Summary, r.Fix)
+	}
+	behind := &gatewayObservation{ServerDate: now.Add(-6 * 24 * time.Hour), ReceivedAt: now, Leaf: &leaf}
+	st = tellStory(results(), behind, now)
+	if r, _ := st.get(IDCertValidity); r.Status != Warn || r.Row != docs.RowClockSkew {
+		t.Errorf("the gateway's clock six days behind: %s [%s] %q", r.Status, r.Row, r.Summary)
+	}
+}
