@@ -132,7 +132,8 @@ const rootLong = `axysdoctor gets a tenant from nothing to a 200 from the Axys A
 a support engineer in one run which layer is broken: the mutual-TLS client
 certificate, the X-API-Key, the IP allowlist or forward-confirmed reverse DNS.
 
-Run without arguments in a terminal for the wizard.
+Run without arguments in a terminal for the wizard; --profile NAME starts
+it from a profile of the config file (see axysdoctor profiles).
 
 Exit codes:
   0  no check failed (warnings allowed unless --strict)
@@ -141,6 +142,7 @@ Exit codes:
   130 interrupted`
 
 func newRootCmd(e env) *cobra.Command {
+	var wo wizardOptions
 	root := &cobra.Command{
 		Use:           "axysdoctor",
 		Short:         "Diagnose access to the Axys card-issuing API",
@@ -150,9 +152,11 @@ func newRootCmd(e env) *cobra.Command {
 		Version:       version(),
 		Args:          unknownCommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runWizard(cmd.Context(), e, wizardOptions{})
+			return runWizard(cmd.Context(), e, wo)
 		},
 	}
+	addProfileFlag(root, e, &wo.profile)
+	root.Flags().Lookup("profile").Usage = "start the wizard from this profile of the config file (see axysdoctor profiles)"
 	root.SuggestionsMinimumDistance = 2
 	root.SetVersionTemplate(versionLine() + "\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {

@@ -47,11 +47,20 @@ func TestUIDoesNotImportTheEmulator(t *testing.T) {
 // writes or dials.
 func TestOnlyCommandsDoIO(t *testing.T) {
 	io := []string{"os", "os/exec", "net/http", "io/fs", "io/ioutil"}
-	calls := []string{"checks.LoadMaterial", "checks.Diagnose", "checks.DetectEgress", "csr.Create", "csr.WriteFile", "csr.ReadFile", "csr.GenerateKey"}
+	calls := []string{"checks.LoadMaterial", "checks.Diagnose", "checks.DetectEgress", "csr.Create", "csr.WriteFile", "csr.ReadFile", "csr.GenerateKey", "config.Load", "config.Save"}
 	for name, f := range parseUI(t) {
 		if name == "commands.go" {
 			continue
 		}
+		// A profile's methods that read files or the environment.
+		ast.Inspect(f, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && slices.Contains([]string{"Options", "ReadAPIKey", "Files"}, sel.Sel.Name) {
+					t.Errorf("%s calls .%s: reading a profile's files belongs in a command in commands.go", name, sel.Sel.Name)
+				}
+			}
+			return true
+		})
 		for _, imp := range f.Imports {
 			if p, _ := strconv.Unquote(imp.Path.Value); slices.Contains(io, p) {
 				t.Errorf("%s imports %s: I/O belongs in a command in commands.go", name, p)

@@ -8,16 +8,18 @@ import tea "github.com/charmbracelet/bubbletea"
 type job int
 
 const (
-	jobSpin     job = iota // a spinner's next frame
-	jobEgress              // detecting the calling IP
-	jobPaths               // do the form's output files exist?
-	jobRead                // reading a certificate and key
-	jobComplete            // listing paths for tab completion
-	jobKeygen              // making the key and CSR
-	jobSign                // the demo's emulator signing the CSR
-	jobCopy                // OSC 52 to the clipboard
-	jobChecks              // a diagnosis and its event stream
-	jobSave                // writing a report
+	jobSpin        job = iota // a spinner's next frame
+	jobEgress                 // detecting the calling IP
+	jobPaths                  // do the form's output files exist?
+	jobRead                   // reading a certificate and key
+	jobComplete               // listing paths for tab completion
+	jobKeygen                 // making the key and CSR
+	jobSign                   // the demo's emulator signing the CSR
+	jobCopy                   // OSC 52 to the clipboard
+	jobChecks                 // a diagnosis and its event stream
+	jobSave                   // writing a report
+	jobProfile                // reading a profile's API key
+	jobSaveProfile            // writing a profile into the config file
 )
 
 // asyncMsg is what every background command returns: its result,

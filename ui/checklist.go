@@ -118,9 +118,16 @@ func (m checksStep) update(msg tea.Msg) (step, tea.Cmd) {
 			return m, handOff(openSaveMsg{})
 		case key.Matches(msg, k.Advanced):
 			return m, handOff(openAdvancedMsg{})
+		case key.Matches(msg, k.SaveProfile) && m.canSaveProfile():
+			return m, handOff(openProfileSaveMsg{})
 		}
 	}
 	return m, nil
+}
+
+// canSaveProfile: a run has finished, and this session has a config file.
+func (m checksStep) canSaveProfile() bool {
+	return !m.running && len(m.report.Results) > 0 && m.c.profilesOn()
 }
 
 func (m checksStep) view() string {
@@ -178,6 +185,9 @@ func (m checksStep) view() string {
 		}
 		b.WriteString(s.Subtle.Render(truncate(hint, w)) + "\n")
 	}
+	if m.canSaveProfile() {
+		b.WriteString(s.Subtle.Render(truncate("p saves these settings as a profile, for check --profile, compare and exporter.", w)) + "\n")
+	}
 	return b.String()
 }
 
@@ -186,7 +196,11 @@ func (m checksStep) keys() stepKeys {
 	if m.running {
 		return stepKeys{short: []key.Binding{k.Select, k.Detail}, full: [][]key.Binding{{k.Up, k.Down, k.Detail}}}
 	}
-	return stepKeys{short: []key.Binding{k.Select, k.Detail, k.Save, k.Rerun}, full: [][]key.Binding{{k.Up, k.Down, k.Detail}, {k.Save, k.Rerun, k.Advanced}}}
+	full := []key.Binding{k.Save, k.Rerun, k.Advanced}
+	if m.canSaveProfile() {
+		full = append(full, k.SaveProfile)
+	}
+	return stepKeys{short: []key.Binding{k.Select, k.Detail, k.Save, k.Rerun}, full: [][]key.Binding{{k.Up, k.Down, k.Detail}, full}}
 }
 
 func padRight(s string, n int) string {

@@ -16,6 +16,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/axysdoctor/axysdoctor/checks"
+	"github.com/axysdoctor/axysdoctor/config"
 	"github.com/axysdoctor/axysdoctor/csr"
 	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 	"github.com/axysdoctor/axysdoctor/report"
@@ -149,17 +150,17 @@ type loadFailedMsg struct {
 
 // loadCmd reads the files, then runs the engine's local certificate
 // checks and gathers the card's facts, so that nothing slow or hostile is
-// left for View.
-func loadCmd(now time.Time, certPath, keyPath string, password []byte) tea.Cmd {
+// left for View. paths holds CertPath and KeyPath, or P12Path; pw are the
+// password typed in the wizard or the variables a profile names.
+func loadCmd(now time.Time, paths checks.Options, pw checks.Passwords) tea.Cmd {
 	return func() tea.Msg {
-		var pw csr.PasswordFunc
-		if len(password) > 0 {
-			pw = func() ([]byte, error) { return password, nil }
-		}
-		opts := checks.Options{CertPath: certPath, KeyPath: keyPath}
-		mat, err := checks.LoadMaterial(opts, checks.Passwords{Key: pw, P12: pw}, now)
+		mat, err := checks.LoadMaterial(paths, pw, now)
 		if err != nil {
 			return loadFailedMsg{err: err, needPassword: errors.Is(err, csr.ErrPasswordNeeded) || errors.Is(err, csr.ErrWrongPassword)}
+		}
+		certPath, keyPath := paths.CertPath, paths.KeyPath
+		if paths.P12Path != "" {
+			certPath, keyPath = paths.P12Path, paths.P12Path
 		}
 		return loadedMsg{newLoaded(mat, certPath, keyPath, now)}
 	}
@@ -268,5 +269,73 @@ func saveCmd(writes *fileWrites, rep checks.Report, asJSON bool, path string) te
 			return savedMsg{err: err}
 		}
 		return savedMsg{path: path}
+	}
+}
+
+// profileReadMsg: a profile chosen on the welcome step, with its API key
+// read from where it says.
+type profileReadMsg struct {
+	from  fromProfile
+	offer keyOffer
+}
+
+type profileFailedMsg struct{ err error }
+
+// readProfileCmd turns a profile into options and reads its API key from
+// the variable (getenv) or the file it names. A key that cannot be read is
+// not an error here: the API-key step says why and asks for it.
+func readProfileCmd(p config.Profile, getenv func(string) string) tea.Cmd {
+	return func() tea.Msg {
+		opts, err := p.Options(getenv)
+		if err != nil && opts.Environment.BaseURL == "" {
+			return profileFailedMsg{fmt.Errorf("profile %s: %w", p.Name, err)}
+		}
+		offer := keyOffer{key: opts.APIKey, source: keySource{env: p.APIKeyEnv, file: p.APIKeyFile}}
+		if p.APIKeyFile == "" && p.APIKeyEnv == "" {
+			offer.source.env = config.DefaultAPIKeyEnv
+		}
+		opts.APIKey = checks.APIKey{}
+		switch {
+		case err != nil:
+			offer.problem = err.Error()
+		case offer.key.Empty():
+			offer.problem = "$" + offer.source.env + " is not set in this shell"
+		}
+		return profileReadMsg{fromProfile{profile: p, opts: opts}, offer}
+	}
+}
+
+// profileSaveMsg answers saveProfileCmd: the profile was saved at path;
+// or a profile of that name holds other values (clash lists them) and
+// nothing was written; or err.
+type profileSaveMsg struct {
+	path    string
+	profile config.Profile
+	clash   []change
+	err     error
+}
+
+// saveProfileCmd writes p into the config file at path, keeping the rest
+// of the file. A profile of the same name with other values is replaced
+// only when replace is set; otherwise the answer lists what differs.
+func saveProfileCmd(writes *fileWrites, path string, p config.Profile, replace bool) tea.Cmd {
+	return func() tea.Msg {
+		file, err := config.Load(path)
+		if err != nil {
+			return profileSaveMsg{err: err}
+		}
+		if old, err := file.Lookup(p.Name); err == nil && !replace {
+			if clash := changes(old, p); len(clash) > 0 {
+				return profileSaveMsg{path: path, profile: p, clash: clash}
+			}
+		}
+		if !writes.begin() {
+			return profileSaveMsg{err: errors.New("quitting")}
+		}
+		defer writes.end()
+		if err := config.Save(path, p); err != nil {
+			return profileSaveMsg{err: err}
+		}
+		return profileSaveMsg{path: path, profile: p}
 	}
 }

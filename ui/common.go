@@ -29,10 +29,18 @@ type common struct {
 	// never leaves a half-written file.
 	writes *fileWrites
 	// tmux wraps OSC 52 for tmux's passthrough.
-	tmux    bool
-	tasks   tasks
+	tmux  bool
+	tasks tasks
+	// config is the config file's side: profiles to start from, where to
+	// save one. getenv reads the variables a profile names, in commands.
+	config  Config
+	getenv  func(string) string
 	journey journey
 }
+
+// profilesOn reports whether this session offers profiles: a real one
+// with a config file path (the demo's files vanish when it ends).
+func (c *common) profilesOn() bool { return c.config.Path != "" && !c.backend.Demo }
 
 // fileWrites tracks writes in flight. Once closed, no new write starts,
 // and closeAndWait returns when the running ones are done.

@@ -19,7 +19,7 @@ type envStep struct {
 func newEnv(c *common) envStep {
 	m := envStep{c: c}
 	for _, e := range c.backend.Environments {
-		m.menu.items = append(m.menu.items, menuItem{e.Name, e.BaseURL})
+		m.menu.items = append(m.menu.items, menuItem{title: e.Name, detail: e.BaseURL})
 	}
 	return m
 }
@@ -31,6 +31,14 @@ func (m envStep) init() (step, tea.Cmd) { return m, nil }
 func (m envStep) busy() bool { return false }
 
 func (m envStep) update(msg tea.Msg) (step, tea.Cmd) {
+	if h, ok := msg.(profileChosenMsg); ok { // the profile's environment
+		for i, e := range m.c.backend.Environments {
+			if e.Name == h.from.opts.Environment.Name {
+				m.menu.cursor = i
+			}
+		}
+		return m, nil
+	}
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch {
 		case key.Matches(k, m.c.keys.Next):
@@ -52,6 +60,9 @@ func (m envStep) view() string {
 		b.WriteString("\n" + s.Subtle.Render(wrap(e.Note, w)) + "\n")
 	}
 	b.WriteString("\n")
+	if from := m.c.journey.profile; from != nil {
+		b.WriteString(s.Banner.Render(wrap("From profile "+from.profile.Name+": its environment and settings are selected.", w)) + "\n")
+	}
 	if set := m.c.journey.settings.describe(); set != "" {
 		b.WriteString(wrap("Advanced: "+termsafe.Line(set), w) + "\n")
 	}

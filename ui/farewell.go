@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/axysdoctor/axysdoctor/internal/shell"
@@ -10,9 +11,21 @@ import (
 // Farewell is what to print on the normal screen once the wizard has
 // quit and the alternate screen is gone: when this session made a key and
 // CSR, where they are, the CSR's fingerprint (to compare with what Axys
-// received) and where to send it. It is "" otherwise. It is plain text,
-// wrapped to the terminal's width.
+// received) and where to send it; when it saved a profile, how to use it.
+// It is "" otherwise. It is plain text, wrapped to the terminal's width.
 func (m *Model) Farewell() string {
+	return m.keyFarewell() + m.profileFarewell()
+}
+
+func (m *Model) profileFarewell() string {
+	name, path := m.SavedProfile()
+	if name == "" {
+		return ""
+	}
+	return wrap(fmt.Sprintf("axysdoctor: profile %s saved in %s; run it with: axysdoctor check --profile %s", name, termsafe.Line(path), name), m.c.width) + "\n"
+}
+
+func (m *Model) keyFarewell() string {
 	made := m.c.journey.created
 	if made == nil {
 		return ""

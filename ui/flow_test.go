@@ -164,3 +164,23 @@ func TestFlowQuitWhileChecksRun(t *testing.T) {
 		t.Error("quitting did not cancel the checks")
 	}
 }
+
+// TestFlowFromAProfile is `axysdoctor --profile emu`: enter through the
+// defaults reaches a clean run against the profile's gateway.
+func TestFlowFromAProfile(t *testing.T) {
+	emu, _, cfg := emulatorProfile(t, "emu")
+	cfg.Start = "emu"
+	m := New(context.Background(), Options{Backend: RealBackend(func(string) string { return "" }, t.TempDir()), Output: io.Discard, ReportDir: t.TempDir(), Config: cfg})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+	t.Cleanup(func() { tm.Quit() })
+	for _, wait := range []string{"--profile emu is selected", "From profile emu: its environment", "From profile emu: enter reads them.", "belongs to", "Using the key from file"} {
+		waitScreen(t, tm, wait)
+		tm.Send(keyOf(tea.KeyEnter))
+	}
+	waitScreen(t, tm, "10 passed · 0 warnings · 0 failed · 0 skipped", "this setup gets a 200", "p saves these settings as a profile")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Model)
+	if rep, ok := final.LastReport(); !ok || rep.ExitCode(true) != 0 || rep.Environment.BaseURL != emu.BaseURL {
+		t.Errorf("report %v against %s", rep.Summary(), rep.Environment.BaseURL)
+	}
+}

@@ -256,8 +256,8 @@ func (m formStep) afterPaths(p pathsMsg) (step, tea.Cmd) {
 			keep = "made before your last edits: they are not in it"
 		}
 		m.offering, m.offer = true, menu{items: []menuItem{
-			{"Keep the key and CSR", keep},
-			{"Choose new paths", termsafe.Line(fmt.Sprintf("%s and %s", filepath.Base(numbered(r.keyPath)), filepath.Base(numbered(r.csrPath))))},
+			{title: "Keep the key and CSR", detail: keep},
+			{title: "Choose new paths", detail: termsafe.Line(fmt.Sprintf("%s and %s", filepath.Base(numbered(r.keyPath)), filepath.Base(numbered(r.csrPath))))},
 		}}
 		return m, nil
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/axysdoctor/axysdoctor/checks"
+	"github.com/axysdoctor/axysdoctor/config"
 )
 
 // goldenCases put the wizard in every step's interesting states. The
@@ -110,7 +111,67 @@ func goldenCases(t testing.TB) []goldenCase {
 			finished(m)
 			press(m, "s")
 		}},
+		{"welcome_profiles", func(m *Model) {
+			withProfiles(m, "production")
+		}},
+		{"environment_profile", func(m *Model) {
+			withProfiles(m, "production")
+			p := m.c.journey.profiles[1]
+			env, _ := checks.ResolveEnvironment(p.Env, p.BaseURL)
+			send(m, profileChosenMsg{from: fromProfile{profile: p, opts: checks.Options{Environment: env, CAFile: "/home/tenant/axys/gateway-ca.pem", Timeout: 10 * time.Second}},
+				offer: keyOffer{key: checks.NewAPIKey("axys_prog_0123456789abcdef"), source: keySource{env: "AXYS_PROD_KEY"}}})
+		}},
+		{"apikey_profile_unset", func(m *Model) {
+			withProfiles(m, "")
+			m.c.journey.profile = &fromProfile{profile: m.c.journey.profiles[0]}
+			m.c.journey.keyOffer = keyOffer{source: keySource{env: "AXYS_STAGING_KEY"}, problem: "$AXYS_STAGING_KEY is not set in this shell"}
+			show(m, modeTriage, stepAPIKey)
+		}},
+		{"checks_done_config", func(m *Model) {
+			withProfiles(m, "")
+			m.c.journey.env = rep.Environment
+			finished(m)
+		}},
+		{"save_profile", func(m *Model) {
+			toSaveProfile(m, rep, finished)
+		}},
+		{"save_profile_clash", func(m *Model) {
+			toSaveProfile(m, rep, finished)
+			send(m, asyncMsg{step: stepSaveProfile, job: jobSaveProfile, run: newRun(m, stepSaveProfile, jobSaveProfile), msg: profileSaveMsg{
+				path: goldenConfig, profile: stepOf[profileSaveStep](m, stepSaveProfile).profile(),
+				clash: []change{{"cert", "/home/tenant/old/client.pem", "/home/tenant/client.pem"}, {"key", "/home/tenant/old/client.key", "/home/tenant/client.key"}, {"timeout", "", "10s"}},
+			}})
+		}},
+		{"save_profile_saved", func(m *Model) {
+			toSaveProfile(m, rep, finished)
+			send(m, asyncMsg{step: stepSaveProfile, job: jobSaveProfile, run: newRun(m, stepSaveProfile, jobSaveProfile), msg: profileSaveMsg{
+				path: goldenConfig, profile: stepOf[profileSaveStep](m, stepSaveProfile).profile(),
+			}})
+		}},
 	}
+}
+
+const goldenConfig = "/home/tenant/.config/axysdoctor/config.toml"
+
+// withProfiles gives the wizard a config file with two profiles, start
+// selected (as --profile does) unless it is "".
+func withProfiles(m *Model, start string) {
+	m.c.config = Config{Path: goldenConfig, Start: start, WorkDir: "/home/tenant"}
+	m.c.journey.profiles = []config.Profile{
+		{Name: "staging", Env: "staging", Cert: "/home/tenant/axys/client.pem", Key: "/home/tenant/axys/client.key", APIKeyEnv: "AXYS_STAGING_KEY"},
+		{Name: "production", Env: "production", BaseURL: "https://axys-gw.acmecards.example/v2", P12: "/home/tenant/axys/production.p12"},
+	}
+	m.steps[stepWelcome] = newWelcome(m.c)
+}
+
+// toSaveProfile opens "save as profile" after a run of a typed key.
+func toSaveProfile(m *Model, rep checks.Report, finished func(*Model)) {
+	withProfiles(m, "")
+	m.c.journey.env = rep.Environment
+	m.c.journey.creds = loaded{certPath: "/home/tenant/client.pem", keyPath: "/home/tenant/client.key"}
+	m.c.journey.apiKey, m.c.journey.keyTyped = checks.NewAPIKey("axys_prog_0123456789abcdef"), true
+	finished(m)
+	press(m, "p")
 }
 
 type goldenCase struct {

@@ -4,6 +4,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/axysdoctor/axysdoctor/checks"
+	"github.com/axysdoctor/axysdoctor/config"
 )
 
 // handoff is a typed message a step sends to the root when it is done or
@@ -20,10 +21,33 @@ type handoff interface {
 // handOff is the command that sends h.
 func handOff(h handoff) tea.Cmd { return func() tea.Msg { return h } }
 
-// modeChosenMsg: the welcome step's choice.
+// modeChosenMsg: the welcome step's choice. A profile chosen before (and
+// gone back from) no longer applies.
 type modeChosenMsg struct{ mode mode }
 
-func (h modeChosenMsg) apply(j *journey) stepID { j.mode = h.mode; return stepEnvironment }
+func (h modeChosenMsg) apply(j *journey) stepID {
+	j.mode = h.mode
+	if j.profile != nil {
+		j.profile = nil
+		j.settings, j.keyOffer = j.defaults.settings, j.defaults.keyOffer
+	}
+	return stepEnvironment
+}
+
+// profileChosenMsg: the welcome step's other choice, a profile, read. It
+// is a triage of what the profile holds: its environment, settings,
+// credentials and API key become the steps' defaults.
+type profileChosenMsg struct {
+	from  fromProfile
+	offer keyOffer
+}
+
+func (h profileChosenMsg) apply(j *journey) stepID {
+	from := h.from
+	j.mode, j.profile = modeTriage, &from
+	j.settings, j.keyOffer = settingsOf(from.opts), h.offer
+	return stepEnvironment
+}
 
 // envChosenMsg: the environment, and with it the base URL.
 type envChosenMsg struct{ env checks.Environment }
@@ -86,10 +110,14 @@ type credentialsMsg struct{ creds loaded }
 
 func (h credentialsMsg) apply(j *journey) stepID { j.creds = h.creds; return stepAPIKey }
 
-// apiKeyMsg: the API key; the checks start.
-type apiKeyMsg struct{ key checks.APIKey }
+// apiKeyMsg: the API key; the checks start. typed: it was typed into the
+// wizard rather than offered.
+type apiKeyMsg struct {
+	key   checks.APIKey
+	typed bool
+}
 
-func (h apiKeyMsg) apply(j *journey) stepID { j.apiKey = h.key; return stepChecks }
+func (h apiKeyMsg) apply(j *journey) stepID { j.apiKey, j.keyTyped = h.key, h.typed; return stepChecks }
 
 // reportMsg: a diagnosis finished.
 type reportMsg struct{ report checks.Report }
@@ -110,3 +138,20 @@ func (openSaveMsg) apply(*journey) stepID { return stepSave }
 type reportSavedMsg struct{ path string }
 
 func (h reportSavedMsg) apply(j *journey) stepID { j.saved = h.path; return stay }
+
+// openProfileSaveMsg opens "save as profile" for the last run.
+type openProfileSaveMsg struct{}
+
+func (openProfileSaveMsg) apply(*journey) stepID { return stepSaveProfile }
+
+// profileSavedMsg: a profile is in the config file at path.
+type profileSavedMsg struct {
+	path    string
+	profile config.Profile
+}
+
+func (h profileSavedMsg) apply(j *journey) stepID {
+	j.profiles = withProfile(j.profiles, h.profile)
+	j.savedProfile, j.savedProfilePath = h.profile.Name, h.path
+	return stay
+}

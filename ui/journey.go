@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/axysdoctor/axysdoctor/checks"
+	"github.com/axysdoctor/axysdoctor/config"
 	"github.com/axysdoctor/axysdoctor/csr"
 )
 
@@ -22,8 +23,43 @@ type journey struct {
 	created *created
 	creds   loaded // the certificate and key under test
 	apiKey  checks.APIKey
-	report  checks.Report
-	saved   string // where the report was saved
+	// keyTyped: apiKey was typed into the wizard, not taken from keyOffer.
+	keyTyped bool
+	report   checks.Report
+	saved    string // where the report was saved
+
+	// profiles are the config file's, as loaded and as saved since.
+	profiles []config.Profile
+	// profile is the one this session started from, if any: it sets the
+	// environment, the settings, the credentials and keyOffer.
+	profile *fromProfile
+	// keyOffer is the API key the API-key step offers.
+	keyOffer keyOffer
+	// defaults are the settings and key offer of the backend, which
+	// choosing a mode instead of a profile returns to.
+	defaults struct {
+		settings settings
+		keyOffer keyOffer
+	}
+	// savedProfile is the profile saved in this session, and where.
+	savedProfile, savedProfilePath string
+}
+
+// modeTitle names what the session is doing, for the header.
+func (j journey) modeTitle() string {
+	if j.profile != nil {
+		return "Profile " + j.profile.profile.Name
+	}
+	return j.mode.String()
+}
+
+// offeredCredentials are the certificate and key the load step offers:
+// the starting profile's, else what the backend has in place.
+func (j journey) offeredCredentials(b Backend) (cert, key string) {
+	if j.profile != nil {
+		return j.profile.credentials()
+	}
+	return b.CertPath, b.KeyPath
 }
 
 // created is a key and CSR the wizard wrote.
@@ -97,6 +133,9 @@ func withBaseURL(env checks.Environment, baseURL string) (checks.Environment, er
 // options are the engine's options for a diagnosis of what the journey
 // holds, on top of the backend's.
 func (j journey) options(base checks.Options) checks.Options {
+	if j.profile != nil { // what no step asks for
+		base.ExpectTenant, base.ExpectProgram = j.profile.opts.ExpectTenant, j.profile.opts.ExpectProgram
+	}
 	o := j.settings.apply(base)
 	o.Environment = j.environment()
 	o.CertPath, o.KeyPath = j.creds.certPath, j.creds.keyPath

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/axysdoctor/axysdoctor/checks"
 	"github.com/axysdoctor/axysdoctor/internal/termsafe"
 )
 
@@ -123,8 +124,8 @@ func (m loadStep) update(msg tea.Msg) (step, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.setWidths()
 		return m, nil
-	case envChosenMsg: // what the backend has in place (the demo's credential)
-		m.prefill(m.c.backend.CertPath, m.c.backend.KeyPath)
+	case envChosenMsg: // what the profile or the backend has in place (the demo's credential)
+		m.prefill(m.c.journey.offeredCredentials(m.c.backend))
 		return m, nil
 	case csrReadyMsg:
 		m.prefill(msg.certPath, msg.keyPath)
@@ -200,7 +201,27 @@ func (m loadStep) submit() (step, tea.Cmd) {
 		return m, m.moveTo(inKey)
 	}
 	m.reading, m.err = true, ""
-	return m, m.c.tasks.start(m.id, jobRead, loadCmd(m.c.now(), certPath, keyPath, []byte(m.inputs[inPassword].Value())))
+	paths, pw := checks.Options{CertPath: certPath, KeyPath: keyPath}, typedPassword([]byte(m.inputs[inPassword].Value()))
+	if from := m.c.journey.profile; from != nil && !m.renewal() {
+		if p12 := from.profile.P12; p12 != "" && certPath == p12 && keyPath == p12 {
+			paths = checks.Options{P12Path: p12} // its password is p12-password-env's
+		}
+		if m.inputs[inPassword].Value() == "" {
+			pw = from.profile.Passwords(m.c.getenv)
+		}
+	}
+	return m, m.c.tasks.start(m.id, jobRead, loadCmd(m.c.now(), paths, pw))
+}
+
+// typedPassword is a password typed in the wizard, for whichever file
+// asks; without one, an encrypted file fails with csr.ErrPasswordNeeded
+// and the step shows its input.
+func typedPassword(password []byte) checks.Passwords {
+	if len(password) == 0 {
+		return checks.Passwords{}
+	}
+	pw := func() ([]byte, error) { return password, nil }
+	return checks.Passwords{Key: pw, P12: pw}
 }
 
 func (m loadStep) view() string {
@@ -233,6 +254,11 @@ func (m loadStep) view() string {
 		b.WriteString(s.Subtle.Render("tab completes a path; enter reads the files") + "\n")
 		if m.c.backend.Demo && m.inputs[inCert].Value() == m.c.backend.CertPath {
 			b.WriteString(s.Banner.Render(wrap("Demo: the emulator's ready certificate and key are filled in.", w)) + "\n")
+		}
+		if from := m.c.journey.profile; from != nil && !m.renewal() {
+			if cert, _ := from.credentials(); cert != "" && m.inputs[inCert].Value() == cert {
+				b.WriteString(s.Banner.Render(wrap("From profile "+from.profile.Name+": enter reads them.", w)) + "\n")
+			}
 		}
 	}
 	return b.String()

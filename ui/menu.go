@@ -17,6 +17,8 @@ type menu struct {
 
 type menuItem struct {
 	title, detail string
+	// heading, when set, starts a group of items with a line of its own.
+	heading string
 }
 
 func (m menu) update(msg tea.Msg, k KeyMap) menu {
@@ -38,11 +40,14 @@ func (m menu) view(s Styles, width int) string {
 	}
 	var b strings.Builder
 	for i, it := range m.items {
+		if it.heading != "" {
+			b.WriteString("\n" + it.heading + "\n\n")
+		}
 		line := fmt.Sprintf("%-*s  %s", titleWidth, it.title, s.Subtle.Render(it.detail))
 		if i == m.cursor {
-			b.WriteString(s.Selected.Render("› "+fmt.Sprintf("%-*s", titleWidth, it.title)) + "  " + s.Subtle.Render(it.detail))
+			b.WriteString(truncate(s.Selected.Render("› "+fmt.Sprintf("%-*s", titleWidth, it.title))+"  "+s.Subtle.Render(it.detail), width))
 		} else {
-			b.WriteString("  " + line)
+			b.WriteString(truncate("  "+line, width))
 		}
 		b.WriteString("\n")
 	}

@@ -26,6 +26,8 @@ type Options struct {
 	Now     func() time.Time
 	// InTmux wraps clipboard sequences for tmux.
 	InTmux bool
+	// Config offers the config file's profiles and saving one.
+	Config Config
 }
 
 // Model is the root model. It owns the history and the chrome (header,
@@ -67,8 +69,18 @@ func New(ctx context.Context, o Options) *Model {
 		writes:    &fileWrites{},
 		tmux:      o.InTmux,
 		tasks:     tasks{},
+		config:    o.Config,
+		getenv:    o.Config.Getenv,
+	}
+	if c.getenv == nil {
+		c.getenv = func(string) string { return "" }
 	}
 	c.journey.settings = settingsFrom(o.Backend.Base)
+	c.journey.keyOffer = keyOffer{key: o.Backend.APIKey, source: sourceFrom(o.Backend.APIKeySource)}
+	c.journey.defaults.settings, c.journey.defaults.keyOffer = c.journey.settings, c.journey.keyOffer
+	if c.profilesOn() {
+		c.journey.profiles = o.Config.Profiles
+	}
 	m := &Model{c: c, cancel: cancel, help: help.New()}
 	m.steps = [stepCount]step{
 		stepWelcome:     newWelcome(c),
@@ -82,6 +94,7 @@ func New(ctx context.Context, o Options) *Model {
 		stepChecks:      newChecks(c),
 		stepDetail:      newDetail(c),
 		stepSave:        newSave(c),
+		stepSaveProfile: newProfileSave(c),
 	}
 	m.help.Styles = help.Styles{
 		ShortKey: c.styles.Key, ShortDesc: c.styles.Subtle, ShortSeparator: c.styles.Subtle, Ellipsis: c.styles.Subtle,
@@ -229,10 +242,10 @@ func (m *Model) header() string {
 	}
 	line := m.steps[m.current].title()
 	if m.current != stepWelcome {
-		mode := c.journey.mode
-		line = fmt.Sprintf("%s · %s", mode, line)
+		mode, what := c.journey.mode, c.journey.modeTitle()
+		line = fmt.Sprintf("%s · %s", what, line)
 		if i := slices.Index(mode.path(), m.current); i >= 0 {
-			line = fmt.Sprintf("%s · step %d of %d: %s", mode, i+1, len(mode.path()), m.steps[m.current].title())
+			line = fmt.Sprintf("%s · step %d of %d: %s", what, i+1, len(mode.path()), m.steps[m.current].title())
 		}
 	}
 	return truncate(title, c.width) + "\n" + c.styles.Step.Render(truncate(line, c.width)) + "\n"
@@ -267,3 +280,9 @@ func (m *Model) LastReport() (checks.Report, bool) {
 
 // SavedReport is the path the report was saved to, or "".
 func (m *Model) SavedReport() string { return m.c.journey.saved }
+
+// SavedProfile is the name of the profile saved in this session and the
+// config file it is in, or "".
+func (m *Model) SavedProfile() (name, path string) {
+	return m.c.journey.savedProfile, m.c.journey.savedProfilePath
+}

@@ -41,6 +41,7 @@ const (
 	stepChecks
 	stepDetail
 	stepSave
+	stepSaveProfile
 	stepCount
 )
 
