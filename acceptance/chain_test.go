@@ -55,7 +55,7 @@ func TestIncompleteChain(t *testing.T) {
 			r, code := check(t, programKey, gateway(p.port(t), fx.dnsGood, fx.chainBundle)...)
 			logSummaries(t, r)
 			hs := r.get(t, "tls.handshake")
-			if hs.Status != "pass" || !strings.Contains(hs.Summary, "accepted the client certificate") {
+			if hs.Status != "pass" || !strings.Contains(hs.Summary, "asked for the client certificate and accepted it") {
 				t.Errorf("tls.handshake %s %q", hs.Status, hs.Summary)
 			}
 			if !strings.Contains(hs.evidenceText(), "(2 certificates)") {

@@ -129,6 +129,9 @@ func addrsFromReply(q query) []netip.Addr {
 			cands = v.Txt
 		}
 		for _, c := range cands {
+			if len(out) == maxAnswerValues {
+				return out // the rest is left out: query.describe says how many
+			}
 			if a, err := netip.ParseAddr(strings.TrimSpace(c)); err == nil && !slices.Contains(out, a.Unmap()) {
 				out = append(out, a.Unmap())
 			}
@@ -153,6 +156,18 @@ func checkEgress(ctx context.Context, s *session) Result {
 			r.add("given", "%s (--egress-ip, not detected)", ip)
 		}
 		r.Summary = fmt.Sprintf("calling from %s (given, not detected)", joinAddrs(s.opts.EgressIPs))
+		var notes []string
+		for _, ip := range s.opts.EgressIPs {
+			if note := csr.AddressNote(ip); note != "" {
+				notes = append(notes, fmt.Sprintf("%s is %s", ip, note))
+			}
+		}
+		if len(notes) > 0 {
+			r.Status = Warn
+			r.Row = docs.RowAuthorizedIPs
+			r.Summary = fmt.Sprintf("the address given with --egress-ip cannot be what the gateway sees: %s", joinSentences(notes))
+			r.Fix = "Give the public address your traffic leaves from (ask your network team), or drop --egress-ip to detect it."
+		}
 		s.addEgressContext(&r, s.opts.EgressIPs)
 		return r
 	}
@@ -164,14 +179,21 @@ func checkEgress(ctx context.Context, s *session) Result {
 	// describe that network; from public services, a private address means
 	// something in between answered.
 	localServers := len(s.opts.EgressServers) > 0
+	answered := 0
 	for _, a := range answers {
 		label := fmt.Sprintf("%s via %s", a.Service.Name, a.Service.Server)
 		if a.Query.Failure == dnsOK && len(a.Addrs) == 0 {
 			r.add(label, "answered, but with no address in it")
 		} else if a.Query.Failure == dnsOK {
 			r.add(label, "%s", joinAddrs(a.Addrs))
+			if n := len(a.Query.Reply.Answer); n > maxAnswerValues {
+				r.add(label+" left out", "%d more records of that answer", n-maxAnswerValues)
+			}
 		} else {
 			r.add(label, "%s", a.Query.describe())
+		}
+		if len(a.Addrs) > 0 {
+			answered++
 		}
 		if !isLocalServer(a.Service.Server) {
 			localServers = false
@@ -186,9 +208,12 @@ func checkEgress(ctx context.Context, s *session) Result {
 	if len(all) == 0 {
 		r.Status = Fail
 		r.Row = docs.RowNetworkPath
-		r.Summary = "no who-am-I service answered, so the calling address is unknown"
-		if allTimedOut(answers) {
+		r.Summary = "no who-am-I service answered with an address, so the calling address is unknown"
+		switch {
+		case allTimedOut(answers):
 			r.Summary = "every who-am-I query timed out: outbound DNS seems blocked, so the calling address is unknown"
+		case anyNegative(answers):
+			r.Summary = "the who-am-I services answered without an address (NXDOMAIN or NODATA), which they never do when asked directly: likely a middlebox intercepting DNS, so the calling address is unknown"
 		}
 		r.Fix = "Allow outbound DNS (UDP and TCP port 53) to the services listed, point --egress-server at a resolver that answers myip.opendns.com, or give the address with --egress-ip."
 		return r
@@ -201,15 +226,23 @@ func checkEgress(ctx context.Context, s *session) Result {
 			v6 = append(v6, ip)
 		}
 	}
-	r.Summary = "calling from " + joinAddrs(all)
+	r.Summary = "calling from " + joinAddrsCapped(all)
 	var warns []string
 	if len(v4) > 1 || len(v6) > 1 {
 		var parts []string
-		for _, ip := range all {
+		for i, ip := range all {
+			if i == maxAnswerValues {
+				parts = append(parts, fmt.Sprintf("and %d more", len(all)-i))
+				break
+			}
 			parts = append(parts, fmt.Sprintf("%s (%s)", ip, strings.Join(bySource[ip], ", ")))
 		}
-		warns = append(warns, "the services disagree: "+strings.Join(parts, ", ")+" — your traffic leaves through several addresses (a NAT pool or several exits), or a middlebox intercepts DNS")
-		r.Fix = "Allowlist every one of: " + joinAddrs(all) + ", and list them in the certificate's IP SANs and PTR records."
+		what := "the services disagree: "
+		if answered == 1 {
+			what = "one service answered with several addresses: "
+		}
+		warns = append(warns, what+strings.Join(parts, ", ")+" — your traffic leaves through several addresses (a NAT pool or several exits), or a middlebox intercepts DNS")
+		r.Fix = "Allowlist every one of: " + joinAddrsCapped(all) + ", and list them in the certificate's IP SANs and PTR records."
 	}
 	if !localServers {
 		for _, ip := range all {
@@ -270,6 +303,25 @@ func isLocalServer(hostport string) bool {
 	}
 	a, err := netip.ParseAddr(host)
 	return err == nil && (a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast())
+}
+
+// anyNegative: a who-am-I service said its name does not exist.
+func anyNegative(answers []egressAnswer) bool {
+	for _, a := range answers {
+		if a.Query.Failure == dnsNXDomain || a.Query.Failure == dnsNoData {
+			return true
+		}
+	}
+	return false
+}
+
+// joinAddrsCapped lists at most maxAnswerValues addresses, then how many
+// more there are.
+func joinAddrsCapped(addrs []netip.Addr) string {
+	if len(addrs) <= maxAnswerValues {
+		return joinAddrs(addrs)
+	}
+	return fmt.Sprintf("%s and %d more", joinAddrs(addrs[:maxAnswerValues]), len(addrs)-maxAnswerValues)
 }
 
 func allTimedOut(answers []egressAnswer) bool {

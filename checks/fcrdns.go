@@ -221,8 +221,11 @@ func checkFCrDNS(ctx context.Context, s *session) Result {
 			}
 		}
 		verdict := "does not resolve to a calling address"
-		if hit {
+		switch {
+		case hit:
 			verdict = "resolves to a calling address"
+		case len(certFwd[i]) == 0 && lastQuery(certTrail[i]).Failure.temporary():
+			verdict = "not known: the lookup failed"
 		}
 		r.add("certificate name "+name, "%s (%s)", describeForward(certFwd[i], certTrail[i]), verdict)
 	}
@@ -246,7 +249,7 @@ func checkFCrDNS(ctx context.Context, s *session) Result {
 		if len(failed) > 1 {
 			r.Summary += fmt.Sprintf(" (and %d more addresses)", len(failed)-1)
 		}
-		r.Fix = fcrdnsFix(failed[0], certNames)
+		r.Fix = fcrdnsFix(failed[0], certNames, certFwd)
 	case len(temp) > 0:
 		r.Status = Fail
 		r.Row = docs.RowDNSTemporary
@@ -274,12 +277,17 @@ func describePTR(v ipVerdict) string {
 	return last.describe()
 }
 
-func fcrdnsFix(v ipVerdict, certNames []string) string {
+func fcrdnsFix(v ipVerdict, certNames []string, certFwd [][]netip.Addr) string {
 	want := "one of the certificate's names"
 	if len(certNames) > 0 {
 		want = certNames[0]
 	}
 	rev := v.IP.String()
+	// The PTR must name a certificate name that resolves back: say so when
+	// that name has no record for the address yet.
+	if len(certNames) > 0 && !slices.Contains(certFwd[0], v.IP) && len(v.Confirmed) > 0 {
+		return fmt.Sprintf("Change %s's PTR record to %s and give %s an %s record for %s (the name must be in the certificate and resolve back), or request a certificate that lists %s.", rev, want, want, aOrAAAA(v.IP), rev, strings.TrimSuffix(v.Confirmed[0], "."))
+	}
 	switch v.Result {
 	case iprevPermError:
 		return fmt.Sprintf("Ask whoever owns %s (your cloud provider or ISP; it is their reverse zone) to set its PTR record to %s, and make %s's %s record point to %s.", rev, want, want, aOrAAAA(v.IP), rev)

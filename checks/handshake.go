@@ -212,7 +212,11 @@ func judgeTLS(r Result, obs *gatewayObservation, mat *Material, now time.Time) R
 		r.Fix = "Call the Axys gateway directly: mTLS cannot pass through a hop that terminates TLS. Check the base URL, and any proxy or load balancer in front of it."
 		return r
 	}
-	r.Summary = fmt.Sprintf("%s with %s; the gateway accepted the client certificate (it answered HTTP %d)", tlsVersion(st.Version), obs.Host, obs.Response.StatusCode)
+	r.Summary = fmt.Sprintf("%s with %s; the server asked for the client certificate and accepted it (it answered HTTP %d)", tlsVersion(st.Version), obs.Host, obs.Response.StatusCode)
+	if obs.Response.StatusCode != 200 {
+		// Observation only: what answered is api.probe's to judge.
+		r.Summary = fmt.Sprintf("%s with %s; the server asked for the client certificate and accepted it at the TLS level (it answered HTTP %d: see api.probe)", tlsVersion(st.Version), obs.Host, obs.Response.StatusCode)
+	}
 	return r
 }
 

@@ -99,7 +99,7 @@ func TestProxyTunnelOutcomes(t *testing.T) {
 		status      Status
 		want        string
 	}{
-		{"tunnel", fakeProxy(t, "HTTP/1.1 200 Connection established\r\n\r\n"), Pass, "accepted the client certificate"},
+		{"tunnel", fakeProxy(t, "HTTP/1.1 200 Connection established\r\n\r\n"), Pass, "asked for the client certificate and accepted it"},
 		{"refused", fakeProxy(t, "HTTP/1.1 403 Filtered\r\nContent-Type: text/html\r\nContent-Length: 31\r\n\r\n<html>CONNECT not allowed</html>"), Fail, "refused to tunnel"},
 		{"authentication", fakeProxy(t, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=x\r\nContent-Length: 0\r\n\r\n"), Fail, "wants proxy credentials"},
 		{"dead", deadURL, Fail, "cannot connect to the proxy"},

@@ -47,6 +47,7 @@ func tellStory(results []Result, gw *gatewayObservation, now time.Time) story {
 		st.outrank(gw, now)
 	}
 	st.pickRoot(gw)
+	st.refreshSkips()
 	return st
 }
 
@@ -85,6 +86,11 @@ func (st *story) outrank(gw *gatewayObservation, now time.Time) {
 		}
 		r.Summary = accepted + "allowlist and FCrDNS checks passed; here, " + lowerFirst(r.Summary) + " — " + cause
 		r.Fix = "Nothing blocks the API now. Fix your resolver's view before it matters elsewhere (--resolver to compare another resolver), and keep the public PTR and A records as they are."
+		st.changed[r.ID] = true
+	}
+	if r, ok := st.get(IDNetEgress); ok && r.Status == Warn && gw != nil && gw.Proxy != nil && strings.Contains(r.Summary, "could not be learnt") {
+		r.Summary = accepted + "allowlist and FCrDNS checks passed for the proxy's egress address, whatever it is; here, " + lowerFirst(r.Summary)
+		r.Fix = "Nothing blocks the API now. For the next allowlist change, ask whoever runs the proxy for its egress address, or name a who-am-I service it can reach with --egress-url."
 		st.changed[r.ID] = true
 	}
 	if r, ok := st.get(IDNetEgress); ok && r.Status == Fail {
@@ -279,4 +285,20 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// refreshSkips keeps skip reasons true after a revision: "needs net.egress
+// (failed)" no longer holds once net.egress became a warning.
+func (st *story) refreshSkips() {
+	for id := range st.changed {
+		r, _ := st.get(id)
+		if r == nil || r.Status == Fail {
+			continue
+		}
+		for i := range st.results {
+			if st.results[i].Status == Skip {
+				st.results[i].Summary = strings.ReplaceAll(st.results[i].Summary, id+" (failed)", id+" (it found nothing to go on)")
+			}
+		}
+	}
 }

@@ -218,7 +218,7 @@ func sampleReport() checks.Report {
 			Summary:  "FCrDNS fails: 203.0.113.10 has no PTR record (NXDOMAIN)",
 			Evidence: []checks.Evidence{{Label: "resolver", Value: "192.0.2.53:53"}, {Label: "PTR 203.0.113.10", Value: "NXDOMAIN (the name does not exist); a fix can take up to 300s (SOA minimum) to be seen"}},
 			Fix:      "Ask whoever owns 203.0.113.10 (your cloud provider or ISP) to set its PTR record to api.acmecards.example."},
-		{ID: checks.IDTLSHandshake, Title: "mTLS handshake with the gateway", Status: checks.Pass, Summary: "TLS 1.3 with staging.api.axyscards.com; the gateway accepted the client certificate (it answered HTTP 403)", Duration: 96 * time.Millisecond},
+		{ID: checks.IDTLSHandshake, Title: "mTLS handshake with the gateway", Status: checks.Pass, Summary: "TLS 1.3 with staging.api.axyscards.com; the server asked for the client certificate and accepted it at the TLS level (it answered HTTP 403: see api.probe)", Duration: 96 * time.Millisecond},
 		{ID: checks.IDAPIProbe, Title: "API probe GET /cardholders", Status: checks.Fail, Row: "authorized-ips", Summary: "HTTP 403 No Authorised IPs configured", Duration: 40 * time.Millisecond},
 	}
 	env, _ := checks.ResolveEnvironment("staging", "")
