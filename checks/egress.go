@@ -288,9 +288,9 @@ func (s *session) addEgressContext(r *Result, addrs []netip.Addr) {
 				}
 			}
 			if len(missing) == 0 {
-				r.add("certificate IP SANs", "%s: every calling address is listed", joinAddrs(sans))
+				r.add("certificate IP SANs", "%s: every calling address is listed", joinAddrsCapped(sans))
 			} else {
-				r.add("certificate IP SANs", "%s: %s not listed (the docs ask for every calling IP; enforcement is not documented)", joinAddrs(sans), strings.Join(missing, ", "))
+				r.add("certificate IP SANs", "%s: %s not listed (the docs ask for every calling IP; enforcement is not documented)", joinAddrsCapped(sans), listCapped(missing, maxListed))
 			}
 		}
 	}

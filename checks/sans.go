@@ -17,12 +17,12 @@ import (
 func checkSANs(_ context.Context, s *session) Result {
 	c := s.mat.Leaf
 	r := Result{Status: Pass}
-	r.add("DNS SANs", "%s", orNone(c.DNSNames))
+	r.add("DNS SANs", "%s", listCapped(c.DNSNames, maxListed))
 	var ips []string
 	for _, ip := range c.IPAddresses {
 		ips = append(ips, ip.String())
 	}
-	r.add("IP SANs", "%s", orNone(ips))
+	r.add("IP SANs", "%s", listCapped(ips, maxListed))
 	r.add("extended key usage", "%s", describeEKU(c))
 
 	var fails, warns []string
@@ -30,10 +30,18 @@ func checkSANs(_ context.Context, s *session) Result {
 	if len(c.DNSNames) == 0 {
 		fails = append(fails, "the certificate has no DNS SANs, so FCrDNS has no domain to confirm your IP against")
 	}
+	var wild []string
 	for _, d := range c.DNSNames {
 		if strings.Contains(d, "*") {
-			fails = append(fails, fmt.Sprintf("%s is a wildcard, which Axys refuses", d))
+			wild = append(wild, d)
 		}
+	}
+	switch len(wild) {
+	case 0:
+	case 1:
+		fails = append(fails, fmt.Sprintf("%s is a wildcard, which Axys refuses", wild[0]))
+	default:
+		fails = append(fails, fmt.Sprintf("%s are wildcards, which Axys refuses", listCapped(wild, 5)))
 	}
 	cn := strings.ToLower(strings.TrimSuffix(c.Subject.CommonName, "."))
 	if cn != "" && len(c.DNSNames) > 0 && !slices.ContainsFunc(c.DNSNames, func(d string) bool { return strings.EqualFold(d, cn) }) {
@@ -41,12 +49,16 @@ func checkSANs(_ context.Context, s *session) Result {
 			warns = append(warns, fmt.Sprintf("the CN %s is not among the DNS SANs; the Axys sample lists it first", cn))
 		}
 	}
+	var unseen []string
 	for _, ip := range ips {
 		if a, err := netip.ParseAddr(ip); err == nil {
 			if note := csr.AddressNote(a); note != "" && !a.IsLoopback() {
-				warns = append(warns, fmt.Sprintf("IP SAN %s is %s", ip, note))
+				unseen = append(unseen, fmt.Sprintf("%s (%s)", ip, note))
 			}
 		}
+	}
+	if len(unseen) > 0 {
+		warns = append(warns, fmt.Sprintf("%s: the gateway can never see such an address", noun(len(unseen), "IP SAN")+" "+listCapped(unseen, 5)))
 	}
 	if !clientAuthAllowed(c) {
 		fails = append(fails, "the certificate is not valid for TLS client authentication (its extended key usage lacks clientAuth); servers refuse it with alert 42 or 43")
@@ -67,6 +79,18 @@ func checkSANs(_ context.Context, s *session) Result {
 		r.Summary = fmt.Sprintf("%d DNS and %d IP SANs, no wildcard, valid for client authentication", len(c.DNSNames), len(ips))
 	}
 	return r
+}
+
+// maxListed bounds the names a result lists: a certificate with thousands
+// of SANs must not make a report of megabytes.
+const maxListed = 32
+
+// listCapped joins at most n items, then says how many more there are.
+func listCapped(v []string, n int) string {
+	if len(v) <= n {
+		return orNone(v)
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(v[:n], ", "), len(v)-n)
 }
 
 func orNone(v []string) string {

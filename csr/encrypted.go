@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"encoding/asn1"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"github.com/youmark/pkcs8"
@@ -17,6 +18,11 @@ func (p *parser) decryptPKCS8(der []byte) (crypto.PrivateKey, error) {
 		return nil, fmt.Errorf("the private key (encrypted PKCS#8): %w", err)
 	}
 	k, err := pkcs8.ParsePKCS8PrivateKey(der, pw)
+	if pkcs8Work(der).mem >= 8<<20 {
+		// scrypt's memory is garbage now: hand it back before the next
+		// derivation asks for as much again, so files do not add up.
+		debug.FreeOSMemory()
+	}
 	if err != nil {
 		msg := err.Error()
 		if strings.Contains(msg, "only") || strings.Contains(msg, "unsupported") || strings.Contains(msg, "unknown") {

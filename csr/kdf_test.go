@@ -58,7 +58,7 @@ func hostileKDFFiles(t testing.TB) []struct {
 		{"PKCS#12 key bag inside an encrypted container", sealedKey, "inside an encrypted container"},
 		{"eight PEM keys of 4 000 000 iterations", eight, "8 encrypted private keys: refusing to decrypt it: it needs about 4.6 s of key derivation"},
 		{"a PKCS#12 MAC and key of 4 000 000 iterations, tried twice", triedTwice, "needs about 2.2 s of key derivation (the private key: PBKDF2-HMAC-SHA-256, 4000000 iterations); the limit is 2 s"},
-		{"scrypt N=2^20 r=32 (4 GiB)", pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: craftEncryptedKey(t, scryptKDF(t, 1<<20, 32, 1))}), "needs about 4 GiB of memory for key derivation (the private key: scrypt N=1048576, r=32, p=1); the limit is 256 MiB"},
+		{"scrypt N=2^20 r=32 (4 GiB)", pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: craftEncryptedKey(t, scryptKDF(t, 1<<20, 32, 1))}), "needs about 4 GiB of memory for key derivation (the private key: scrypt N=1048576, r=32, p=1); the limit is 64 MiB"},
 		{"scrypt N·r·p over the time budget", craftEncryptedKey(t, scryptKDF(t, 1<<14, 8, 1000)), "scrypt N=16384, r=8, p=1000"},
 		{"PBKDF2 with 2^62 iterations", craftEncryptedKey(t, pbkdf2KDF(t, 1<<62)), "years of key derivation"},
 	}

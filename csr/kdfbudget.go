@@ -15,7 +15,9 @@ import (
 // memory, which would pin a core for minutes or exhaust the machine.
 const (
 	DefaultKDFTime   = 2 * time.Second
-	DefaultKDFMemory = 256 << 20
+	// DefaultKDFMemory keeps a whole run under 100 MB: OpenSSL's scrypt
+	// default is 16 MiB (N = 2^14, r = 8); 64 MiB allows N = 2^16.
+	DefaultKDFMemory = 64 << 20
 )
 
 // ErrKDFBudget means a file asks for more key-derivation work than the run

@@ -34,7 +34,7 @@ func InspectText(w io.Writer, in csr.Inspection, st Styles) error {
 				ew.printf("     stored as %s\n", it.Format)
 			}
 			if len(it.SANs) > 0 {
-				ew.printf("     SANs: %s\n", strings.Join(it.SANs, ", "))
+				ew.printf("     SANs: %s\n", joinCapped(it.SANs, 64))
 			}
 			if it.SHA256 != "" {
 				ew.printf("     %s\n", st.Subtle.Render("sha256 "+it.SHA256))
@@ -112,4 +112,13 @@ func (e *errWriter) printf(format string, args ...any) {
 	if e.err == nil {
 		_, e.err = fmt.Fprintf(e.w, format, args...)
 	}
+}
+
+// joinCapped lists at most n items, then how many more there are (the
+// JSON output keeps them all).
+func joinCapped(v []string, n int) string {
+	if len(v) <= n {
+		return strings.Join(v, ", ")
+	}
+	return fmt.Sprintf("%s and %d more (all of them with --output json)", strings.Join(v[:n], ", "), len(v)-n)
 }
