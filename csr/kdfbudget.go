@@ -14,7 +14,7 @@ import (
 // a hostile one can ask for billions of iterations or gigabytes of scrypt
 // memory, which would pin a core for minutes or exhaust the machine.
 const (
-	DefaultKDFTime   = 2 * time.Second
+	DefaultKDFTime = 2 * time.Second
 	// DefaultKDFMemory keeps a whole run under 100 MB: OpenSSL's scrypt
 	// default is 16 MiB (N = 2^14, r = 8); 64 MiB allows N = 2^16.
 	DefaultKDFMemory = 64 << 20
