@@ -103,6 +103,13 @@ func watchRun(ctx context.Context, e env, f checkFlags, opts checks.Options, pw 
 	if err != nil {
 		return checks.Report{}, err
 	}
+	// The API key is one of the three things a cutover changes: a key file
+	// is read again too (stdin and the environment cannot change).
+	if f.apiKeyFile != "" && f.apiKeyFile != "-" {
+		if opts.APIKey, _, err = readAPIKey(e, f.apiKeyFile, f.apiKeyEnv); err != nil {
+			return checks.Report{}, err
+		}
+	}
 	return diagnose(ctx, e, opts, mat)
 }
 

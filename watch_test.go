@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +59,42 @@ func TestWatchTurnsGreenWhenTheFaultIsLifted(t *testing.T) {
 	if s := summaryOf(t, out.String()); s["pass"] != 10 {
 		t.Errorf("the final report: %v", s)
 	}
+}
+
+// A new API key written into the --api-key-file while the watch waits is
+// used by the next run: the key is one of the three things a cutover
+// changes.
+func TestWatchRereadsTheAPIKeyFile(t *testing.T) {
+	emu, files, args := startEmulator(t, emulator.Options{})
+	keyFile := filepath.Join(t.TempDir(), "api-key")
+	os.WriteFile(keyFile, []byte("axys_prog_not_the_right_one_000000\n"), 0o600)
+	args = withFlagValue(args, "--api-key-file", keyFile)
+	e, out, errb, _ := watchEnv(nil, func(run int) error {
+		if run > 3 {
+			return context.Canceled // the new key was never used
+		}
+		right, _ := os.ReadFile(files.APIKey)
+		return os.WriteFile(keyFile, right, 0o600) // the right key arrives
+	})
+	if code := run(context.Background(), append(args, "--watch", "-o", "json"), e); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errb)
+	}
+	if log := errb.String(); !strings.Contains(log, "api.probe fail → pass") {
+		t.Errorf("the watch did not turn green with the new key:\n%s", log)
+	}
+	_ = emu
+}
+
+// withFlagValue sets flag's value in args, replacing the one there.
+func withFlagValue(args []string, flag, value string) []string {
+	out := append([]string{}, args...)
+	for i := 0; i+1 < len(out); i++ {
+		if out[i] == flag {
+			out[i+1] = value
+			return out
+		}
+	}
+	return append(out, flag, value)
 }
 
 func TestWatchStopsOnCtrlC(t *testing.T) {
