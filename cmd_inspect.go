@@ -64,8 +64,11 @@ func runInspect(e env, f inspectFlags, paths []string) error {
 	switch in.Verdict() {
 	case csr.Unreadable:
 		for _, fl := range in.Files {
-			if fl.Error != "" {
+			switch {
+			case fl.Error != "":
 				fmt.Fprintf(e.stderr, "axysdoctor: %s\n", safeLine(fl.Error))
+			case len(fl.Items) > 0 && fl.Items[0].Problem != "":
+				fmt.Fprintf(e.stderr, "axysdoctor: %s: nothing usable: %s\n", safeLine(fl.Path), safeLine(fl.Items[0].Problem))
 			}
 		}
 		return exitWith(exitUsage)

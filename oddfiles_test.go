@@ -214,3 +214,18 @@ func TestOddButRealFilesWithCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestInspectDamagedCertificateIsUnreadable: a PEM block whose DER is
+// damaged leaves nothing usable in the file: exit 2, with one line saying
+// why, as for any unreadable input.
+func TestInspectDamagedCertificateIsUnreadable(t *testing.T) {
+	dir := t.TempDir()
+	c, _ := oddIssue(t, nil, &x509.Certificate{Subject: pkix.Name{CommonName: "api.acmecards.example"}})
+	der := c.Raw[:len(c.Raw)/2]
+	path := filepath.Join(dir, "trunc.pem")
+	os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	r := runCLI(t, nil, "", "inspect", path)
+	if r.code != 2 || !strings.Contains(r.stderr, "nothing usable: damaged certificate") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -61,7 +61,8 @@ const (
 	// not match.
 	Problem
 	// Unreadable: a file could not be read at all (missing, special,
-	// wrong password, not a certificate, key, CSR or PKCS#12).
+	// wrong password, not a certificate, key, CSR or PKCS#12), or nothing
+	// in it is usable (a damaged certificate).
 	Unreadable
 )
 
@@ -72,10 +73,20 @@ func (in Inspection) Verdict() Verdict {
 		if f.Error != "" {
 			return Unreadable
 		}
+		damaged := 0
 		for _, it := range f.Items {
 			if it.Invalid {
 				v = Problem
 			}
+			if it.Problem != "" {
+				damaged++
+			}
+		}
+		switch {
+		case len(f.Items) > 0 && damaged == len(f.Items):
+			return Unreadable // nothing in the file is usable: unreadable input
+		case damaged > 0:
+			v = Problem
 		}
 	}
 	if m := in.KeyMatch; m != nil && m.Cert != "" && !m.Matches {
