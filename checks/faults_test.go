@@ -287,7 +287,7 @@ func TestHTTPFaults(t *testing.T) {
 					return
 				}
 			}
-		}, Pass, Pass, "", "all accepted"},
+		}, Pass, Warn, docs.RowUnexpectedResponse, "body did not finish within"},
 		{"10 MB body", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			fmt.Fprint(w, `{"status":"success","items":[`)

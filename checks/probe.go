@@ -84,6 +84,12 @@ func judgeAnswer(obs *gatewayObservation, key APIKey, env Environment) Result {
 			r.Row = docs.RowNetworkPath
 			r.Summary = fmt.Sprintf("no HTTP answer within %s", obs.Timeout)
 			r.Fix = "Run again with a longer --timeout; if the gateway never answers, report it to Axys with this output."
+		case obs.ExchangeErr != nil && obs.Timeout > 0 && obs.TTFB >= obs.Timeout:
+			// The head was still arriving when the timeout cut it: what
+			// the parser makes of half a header line is not the finding.
+			r.Row = docs.RowNetworkPath
+			r.Summary = fmt.Sprintf("the answer's head did not finish within %s: the server sent it too slowly (trickled)", obs.Timeout)
+			r.Fix = "Run again with a longer --timeout; if the gateway never answers, report it to Axys with this output."
 		default:
 			r.Row = docs.RowUnexpectedResponse
 			r.Summary = "no HTTP answer: " + quote(errString(obs.ExchangeErr), 200)
@@ -132,6 +138,11 @@ func judgeAnswer(obs *gatewayObservation, key APIKey, env Environment) Result {
 			r.Row = docs.RowUnexpectedResponse
 			r.Summary = fmt.Sprintf("HTTP 200 with envelope status %q", quote(status, 40))
 			r.Fix = "Read the envelope's message; report it to Axys if unclear."
+		case obs.BodyErr != nil && isTimeout(obs.BodyErr):
+			r.Status = Warn
+			r.Row = docs.RowUnexpectedResponse
+			r.Summary = fmt.Sprintf("HTTP 200 with the API's envelope (the credentials were accepted), but its body did not finish within %s, which the API's answers do", obs.Timeout)
+			r.Fix = "Check what sits in front of the gateway (a proxy or load balancer holding the response open), then run again."
 		default:
 			r.Summary = "HTTP 200: certificate, calling IP and API key all accepted"
 			if total, ok := envelopeTotal(obs.Body); ok && total == 0 {
@@ -168,6 +179,10 @@ func judgeAnswer(obs *gatewayObservation, key APIKey, env Environment) Result {
 		r.Status = Fail
 		r.Row = docs.RowTenantCredentials
 		r.Summary = "HTTP 404 from /cardholders: certificate, IP and key passed, but the key is not scoped to a Program — a tenant-level key (Account Management only), or the wrong base URL or environment"
+		if env.Name != "production" {
+			// Tenant-level keys exist only in production.
+			r.Summary = "HTTP 404 from /cardholders: certificate, IP and key passed, but the key is not scoped to a Program here — the wrong base URL or environment, or a key that is not a Program's (the docs describe tenant-level keys for production only)"
+		}
 		r.Fix = "Use a Program-level API key for Program endpoints such as /cardholders, and check the base URL (" + env.BaseURL + ")."
 	case code == http.StatusTooManyRequests:
 		r.Status = Fail

@@ -140,7 +140,7 @@ func (p pair) clientCA(a, b *x509.Certificate) checks.Result {
 		r.Summary = "different client CAs for staging and production, as expected"
 	case p.crossing():
 		r.Status, r.Row = checks.Warn, docs.RowTLSHandshake
-		r.Summary = fmt.Sprintf("both certificates come from the same CA, although %s is %s and %s is %s: one may be from the wrong environment", p.a.Name, family(p.a), p.b.Name, family(p.b))
+		r.Summary = fmt.Sprintf("both certificates come from the same CA, although %s targets %s and %s targets %s: one may be from the wrong environment", p.a.Name, family(p.a), p.b.Name, family(p.b))
 		r.Fix = "Each environment issues its own certificate. The Axys docs do not name the CAs, so the live tls.handshake below is the verdict: if one side's gateway refuses the certificate, request one from that environment."
 	case same:
 		r.Summary = "one client CA, as expected within one environment"
@@ -154,8 +154,8 @@ func (p pair) clientCA(a, b *x509.Certificate) checks.Result {
 
 func (p pair) keyPair(a, b *x509.Certificate) checks.Result {
 	r := checks.Result{Status: checks.Pass}
-	evidence(&r, p.a.Name, "certificate %s", csr.Fingerprint(a.Raw))
-	evidence(&r, p.b.Name, "certificate %s", csr.Fingerprint(b.Raw))
+	evidence(&r, p.a.Name, "public key %s", csr.KeyFingerprint(a.PublicKey))
+	evidence(&r, p.b.Name, "public key %s", csr.KeyFingerprint(b.PublicKey))
 	sameKey := bytes.Equal(a.RawSubjectPublicKeyInfo, b.RawSubjectPublicKeyInfo)
 	switch {
 	case !sameKey:
@@ -241,8 +241,8 @@ func (p pair) validity(a, b *x509.Certificate) checks.Result {
 func (p pair) sans(a, b *x509.Certificate) checks.Result {
 	r := checks.Result{Status: checks.Pass}
 	sa, sb := csr.SANs(a.DNSNames, ipStrings(a)), csr.SANs(b.DNSNames, ipStrings(b))
-	evidence(&r, p.a.Name, "%s", strings.Join(sa, ", "))
-	evidence(&r, p.b.Name, "%s", strings.Join(sb, ", "))
+	evidence(&r, p.a.Name, "%s", orNone(sa))
+	evidence(&r, p.b.Name, "%s", orNone(sb))
 	onlyA, onlyB := diff(sa, sb)
 	switch {
 	case len(onlyA)+len(onlyB) == 0:
@@ -360,3 +360,10 @@ func quote(v []string) string {
 }
 
 func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
+
+func orNone(v []string) string {
+	if len(v) == 0 {
+		return "(none)"
+	}
+	return strings.Join(v, ", ")
+}

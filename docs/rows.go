@@ -89,15 +89,15 @@ var Table = []Row{
 	{
 		ID:          RowCertificateContent,
 		Symptom:     "The certificate or key does not follow the CSR rules",
-		Cause:       "Not RSA-2048, O/OU missing or merged, no DNS SANs, a wildcard, or a CN missing from the SANs: the gateway's FCrDNS and Program checks rely on these",
+		Cause:       "Not RSA-2048, O/OU missing or merged, no DNS SANs, a wildcard, a CN missing from the SANs, a self-signed certificate, or a bundle missing its intermediate: the gateway's TLS, FCrDNS and Program checks rely on these",
 		WhereToLook: "Certificates & CSRs",
 		URL:         PageCSR,
 		Ours:        true,
 	},
 	{
 		ID:          RowCredentialHygiene,
-		Symptom:     "The private key is readable by others, tracked by git, or about to be committed",
-		Cause:       "Nothing fails yet; a leaked private key is a certificate compromise and means a new certificate",
+		Symptom:     "The private key is readable by others, tracked by git, or about to be committed; or a key or API key is shared between environments",
+		Cause:       "Nothing fails yet; a leaked private key is a certificate compromise and means a new certificate, and a credential shared between staging and production leaks both",
 		WhereToLook: "Credentials & Key Rotation",
 		URL:         PageCredentials,
 		Ours:        true,
@@ -120,7 +120,7 @@ var Table = []Row{
 	},
 	{
 		ID:          RowNetworkPath,
-		Symptom:     "The gateway or the lookup services cannot be reached at all",
+		Symptom:     "The gateway, a proxy or the lookup services cannot be reached, close the connection before TLS starts, or answer too slowly",
 		Cause:       "No route, a firewall dropping or refusing the connection, a wrong base URL or port, or DNS that does not resolve the gateway",
 		WhereToLook: "your firewall and egress rules; Authentication & Environments",
 		URL:         PageAuth,
