@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/axysdoctor/axysdoctor/emulator"
+	"github.com/axysdoctor/axysdoctor/internal/cleanup"
 	"github.com/axysdoctor/axysdoctor/internal/shell"
 )
 
@@ -75,10 +76,14 @@ func listScenarios(e env) {
 func runEmulator(ctx context.Context, e env, f emulatorFlags) error {
 	dir := f.dir
 	var err error
-	if dir == "" {
+	temporary := dir == ""
+	if temporary {
 		if dir, err = os.MkdirTemp("", "axysdoctor-emulator-"); err != nil {
 			return usageErr("%v", err)
 		}
+		// Throwaway keys: gone when the emulator stops, however it stops.
+		defer os.RemoveAll(dir)
+		defer cleanup.RemoveOnExit(dir)()
 	} else if err := os.MkdirAll(dir, 0o700); err != nil {
 		return usageErr("--dir: %v", err)
 	}
@@ -103,10 +108,15 @@ func runEmulator(ctx context.Context, e env, f emulatorFlags) error {
 	fmt.Fprintf(w, "  gateway  %s\n", emu.BaseURL)
 	fmt.Fprintf(w, "  DNS      %s (UDP and TCP; FCrDNS and myip.opendns.com)\n", emu.DNSAddr)
 	fmt.Fprintf(w, "  proxy    %s (CONNECT; calls reach the gateway from %s)\n", emu.ProxyURL, emulator.ProxyEgress)
+	fmt.Fprintf(w, "  who-am-I %s (through the proxy: --egress-url)\n", emu.WhoAmIURL)
 	fmt.Fprintf(w, "  files    %s: ca.pem, client.pem, client.key, api-key, tenant-api-key\n\n", files.Dir)
 	fmt.Fprintf(w, "In another terminal:\n\n  %s\n\n", shell.Join(append([]string{"axysdoctor"}, emu.CheckArgs(files)...)))
 	fmt.Fprintf(w, "(from a source checkout, `go run .` instead of axysdoctor). Stop with Ctrl+C.\n")
 	<-ctx.Done()
-	fmt.Fprintf(e.stderr, "axysdoctor: emulator stopped; files remain in %s\n", files.Dir)
+	if temporary {
+		fmt.Fprintf(e.stderr, "axysdoctor: emulator stopped; its temporary files are removed (give --dir to keep them)\n")
+		return nil
+	}
+	fmt.Fprintf(e.stderr, "axysdoctor: emulator stopped; files remain in %s (a rerun with --dir %s reuses them)\n", files.Dir, files.Dir)
 	return nil
 }
