@@ -62,15 +62,10 @@ func (m advancedStep) update(msg tea.Msg) (step, tea.Cmd) {
 		m.fill(m.c.journey.settings)
 		return m, nil
 	case tea.KeyMsg:
-		k, l := m.c.keys, &m.list
-		switch {
-		case key.Matches(msg, k.Next):
-			if err := l.fields[l.focused].check(); err != nil {
-				l.err = err.Error()
-				return m, nil
-			}
-			if l.focused < len(l.fields)-1 {
-				return m, l.moveTo(l.focused + 1)
+		l := &m.list
+		if cmd, done, ok := l.navigate(msg, m.c.keys); ok {
+			if !done {
+				return m, cmd
 			}
 			if i, err := l.firstProblem(); err != nil {
 				cmd := l.moveTo(i)
@@ -78,10 +73,6 @@ func (m advancedStep) update(msg tea.Msg) (step, tea.Cmd) {
 				return m, cmd
 			}
 			return m, handOff(settingsMsg{m.settings()})
-		case key.Matches(msg, k.NextFld):
-			return m, l.moveTo(l.focused + 1)
-		case key.Matches(msg, k.PrevFld):
-			return m, l.moveTo(l.focused - 1)
 		}
 	}
 	return m, m.list.typeInto(msg)

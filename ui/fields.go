@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -148,4 +149,26 @@ func (l fieldList) message(s Styles, width int) string {
 		return s.Error.Render(wrap("✗ "+termsafe.Line(err.Error()), width))
 	}
 	return s.Subtle.Render(wrap(f.label+": "+f.hint, width))
+}
+
+// navigate handles the keys every field list shares: enter checks the
+// focused field and moves to the next (done when it was the last), tab and
+// shift+tab move. handled is false for any other key.
+func (l *fieldList) navigate(msg tea.KeyMsg, k KeyMap) (cmd tea.Cmd, done, handled bool) {
+	switch {
+	case key.Matches(msg, k.Next):
+		if err := l.fields[l.focused].check(); err != nil {
+			l.err = err.Error()
+			return nil, false, true
+		}
+		if l.focused < len(l.fields)-1 {
+			return l.moveTo(l.focused + 1), false, true
+		}
+		return nil, true, true
+	case key.Matches(msg, k.NextFld):
+		return l.moveTo(l.focused + 1), false, true
+	case key.Matches(msg, k.PrevFld):
+		return l.moveTo(l.focused - 1), false, true
+	}
+	return nil, false, false
 }

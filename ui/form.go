@@ -133,20 +133,13 @@ func (m formStep) update(msg tea.Msg) (step, tea.Cmd) {
 func (m formStep) updateKey(msg tea.KeyMsg) (step, tea.Cmd) {
 	k := m.c.keys
 	l := &m.list
+	if cmd, done, ok := l.navigate(msg, k); ok {
+		if done {
+			return m.submit()
+		}
+		return m, cmd
+	}
 	switch {
-	case key.Matches(msg, k.Next):
-		if err := l.fields[l.focused].check(); err != nil {
-			l.err = err.Error()
-			return m, nil
-		}
-		if l.focused < len(l.fields)-1 {
-			return m, l.moveTo(l.focused + 1)
-		}
-		return m.submit()
-	case key.Matches(msg, k.NextFld):
-		return m, l.moveTo(l.focused + 1)
-	case key.Matches(msg, k.PrevFld):
-		return m, l.moveTo(l.focused - 1)
 	case key.Matches(msg, k.AddIP):
 		m.addDetectedIPs()
 		return m, nil

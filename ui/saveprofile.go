@@ -135,21 +135,12 @@ func (m profileSaveStep) update(msg tea.Msg) (step, tea.Cmd) {
 }
 
 func (m profileSaveStep) updateEditing(msg tea.KeyMsg) (step, tea.Cmd) {
-	k, l := m.c.keys, &m.list
-	switch {
-	case key.Matches(msg, k.Next):
-		if err := l.fields[l.focused].check(); err != nil {
-			l.err = err.Error()
-			return m, nil
+	l := &m.list
+	if cmd, done, ok := l.navigate(msg, m.c.keys); ok {
+		if done {
+			return m.submit()
 		}
-		if l.focused < len(l.fields)-1 {
-			return m, l.moveTo(l.focused + 1)
-		}
-		return m.submit()
-	case key.Matches(msg, k.NextFld):
-		return m, l.moveTo(l.focused + 1)
-	case key.Matches(msg, k.PrevFld):
-		return m, l.moveTo(l.focused - 1)
+		return m, cmd
 	}
 	return m, l.typeInto(msg)
 }
