@@ -124,20 +124,19 @@ func Diagnose(ctx context.Context, opts Options, mat *Material, deps Deps, onEve
 	s := &session{parent: ctx, opts: opts, mat: mat, deps: deps, results: map[string]Result{}, dns: newBudgetDNS(deps.dns())}
 	s.serverTrust().prewarm()
 	red := newRedactor(opts.APIKey, ProxySecrets(opts, deps.getenv)...)
+	s.clean = func(r Result) Result { return redactResult(r, red) }
 	start := deps.now()
 	rep := Report{StartedAt: start, Environment: opts.Environment, Inputs: inputsOf(opts)}
-	emit := redacting(red, onEvent)
-	rep.Results = runGraph(runCtx, plan(), s, emit)
+	rep.Results = runGraph(runCtx, plan(), s, onEvent)
 	st := tellStory(rep.Results, s.gateway, s.now())
 	rep.Results = st.results
-	for i := range rep.Results {
-		rep.Results[i] = redactResult(rep.Results[i], red)
-	}
-	if emit != nil {
-		for _, r := range rep.Results {
-			if st.changed[r.ID] {
-				emit(Event{Type: Revised, ID: r.ID, Title: r.Title, Result: r})
-			}
+	for i, r := range rep.Results {
+		if !st.changed[r.ID] {
+			continue // cleaned when its check finished
+		}
+		rep.Results[i] = redactResult(r, red)
+		if onEvent != nil {
+			onEvent(Event{Type: Revised, ID: r.ID, Title: r.Title, Result: rep.Results[i]})
 		}
 	}
 	if st.root != nil {
@@ -173,17 +172,6 @@ func gatewayFacts(obs *gatewayObservation, red redactor) GatewayFacts {
 		f.ClockSkew = obs.skew()
 	}
 	return f
-}
-
-// redacting wraps onEvent so that finished results reach it redacted too.
-func redacting(red redactor, onEvent func(Event)) func(Event) {
-	if onEvent == nil {
-		return nil
-	}
-	return func(e Event) {
-		e.Result = redactResult(e.Result, red)
-		onEvent(e)
-	}
 }
 
 // redactResult removes every secret from every text of a result and makes

@@ -34,6 +34,9 @@ type secret struct {
 	norm []byte
 	min  int // the shortest fragment matched
 	mark string
+	// at lists, for each byte, where it occurs in norm: the matcher only
+	// tries the places a text's character could start a match.
+	at [256][]int
 }
 
 type redactor struct {
@@ -63,7 +66,11 @@ func (r *redactor) add(value, mark string) {
 	if len(norm) < 4 {
 		return
 	}
-	r.secrets = append(r.secrets, secret{norm: norm, min: min(minFragment, len(norm)), mark: mark})
+	sec := secret{norm: norm, min: min(minFragment, len(norm)), mark: mark}
+	for j, b := range norm {
+		sec.at[b] = append(sec.at[b], j)
+	}
+	r.secrets = append(r.secrets, sec)
 }
 
 // active reports whether there is anything to redact.
@@ -301,11 +308,9 @@ func (r redactor) findIn(s string, escapes bool) []span {
 	var spans []span
 	for i := 0; i < len(vals); {
 		best, mark := 0, ""
-		for _, sec := range r.secrets {
-			for j := 0; j < len(sec.norm); j++ {
-				if vals[i].b != sec.norm[j] {
-					continue
-				}
+		for k := range r.secrets {
+			sec := &r.secrets[k]
+			for _, j := range sec.at[vals[i].b] {
 				n := 1
 				for i+n < len(vals) && j+n < len(sec.norm) && vals[i+n].b == sec.norm[j+n] {
 					n++
@@ -363,7 +368,7 @@ func (r redactor) encodedRuns(s string) string {
 				h = h[:len(h)-1]
 			}
 			if dec, err := hex.DecodeString(h); err == nil {
-				if found := r.find(string(dec)); len(found) > 0 {
+				if found := r.findIn(string(dec), false); len(found) > 0 {
 					spans = append(spans, span{i, j, found[0].mark})
 					break
 				}
@@ -396,8 +401,11 @@ func (r redactor) encodedHolds(run string) (string, bool) {
 	if len(run) < 11 { // base64 of the shortest fragment
 		return "", false
 	}
+	if oneClass(run) {
+		return "", false // a word or a number, not base64
+	}
 	holds := func(dec []byte) (string, bool) {
-		if spans := r.find(string(dec)); len(spans) > 0 {
+		if spans := r.findIn(string(dec), false); len(spans) > 0 {
 			return spans[0].mark, true
 		}
 		return "", false
@@ -420,6 +428,32 @@ func (r redactor) encodedHolds(run string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// oneClass reports a run made of one kind of character only (lower-case
+// letters, upper-case letters or digits, with separators): base64 of 11 or
+// more bytes of anything but letters of one case almost never is.
+func oneClass(run string) bool {
+	var lower, upper, digit, other bool
+	for i := 0; i < len(run); i++ {
+		switch c := run[i]; {
+		case 'a' <= c && c <= 'z':
+			lower = true
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		case '0' <= c && c <= '9':
+			digit = true
+		case c == '+' || c == '/':
+			other = true
+		}
+	}
+	n := 0
+	for _, b := range []bool{lower, upper, digit, other} {
+		if b {
+			n++
+		}
+	}
+	return n <= 1
 }
 
 func isB64(c byte) bool {

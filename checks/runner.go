@@ -90,6 +90,9 @@ func runGraph(ctx context.Context, steps []step, s *session, onEvent func(Event)
 				}
 			}
 			r.ID, r.Title = st.id, st.title
+			if s.clean != nil {
+				r = s.clean(r) // once, as it leaves the check: redacted, printable
+			}
 			s.record(r)
 			results[i] = r
 			emit(Event{Type: Finished, ID: st.id, Title: st.title, Result: r})
@@ -229,6 +232,9 @@ type session struct {
 	gateway     *gatewayObservation
 	// dns is the run's bounded exchanger (newBudgetDNS over deps.DNS).
 	dns DNSExchanger
+	// clean, when set, redacts and makes printable each result as its
+	// check finishes (Diagnose sets it).
+	clean func(Result) Result
 	// trust verifies the gateway's certificate (serverTrust).
 	trustOnce sync.Once
 	trust     *serverTrust
