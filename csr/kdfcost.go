@@ -185,18 +185,28 @@ func pbeWork(what string, alg pkix.AlgorithmIdentifier) work {
 
 func pbes2Work(what string, der []byte) work {
 	var params pbes2Params
-	if _, err := asn1.Unmarshal(der, &params); err != nil || !params.KDF.Algorithm.Equal(oidPBKDF2) {
+	if _, err := asn1.Unmarshal(der, &params); err != nil {
 		return work{}
 	}
-	var kp pbkdf2Params
-	if _, err := asn1.Unmarshal(params.KDF.Parameters.FullBytes, &kp); err != nil {
-		return work{}
-	}
-	h, ok := prfHash(kp.PRF)
+	kp, h, ok := pbkdf2Of(params.KDF)
 	if !ok {
 		return work{}
 	}
 	return pbkdf2Work(what, h, kp.Iterations, cipherKeySize(params.EncryptionScheme.Algorithm))
+}
+
+// pbkdf2Of reads a PBKDF2 AlgorithmIdentifier (as PBES2 and PBMAC1 carry
+// it): its parameters and the hash of its PRF.
+func pbkdf2Of(kdf pkix.AlgorithmIdentifier) (pbkdf2Params, kdfHash, bool) {
+	var kp pbkdf2Params
+	if !kdf.Algorithm.Equal(oidPBKDF2) {
+		return kp, kdfHash{}, false
+	}
+	if _, err := asn1.Unmarshal(kdf.Parameters.FullBytes, &kp); err != nil {
+		return kp, kdfHash{}, false
+	}
+	h, ok := prfHash(kp.PRF)
+	return kp, h, ok
 }
 
 // PKCS#12 MAC digests, and PBMAC1 (RFC 9579).
@@ -221,14 +231,10 @@ func macWork(md pfxMacData) work {
 		return pkcs12KDFWork("the MAC", kdfSHA512, md.Iterations, kdfSHA512.size)
 	case alg.Algorithm.Equal(oidPBMAC1):
 		var params struct{ KDF, MAC pkix.AlgorithmIdentifier }
-		if _, err := asn1.Unmarshal(alg.Parameters.FullBytes, &params); err != nil || !params.KDF.Algorithm.Equal(oidPBKDF2) {
+		if _, err := asn1.Unmarshal(alg.Parameters.FullBytes, &params); err != nil {
 			return work{}
 		}
-		var kp pbkdf2Params
-		if _, err := asn1.Unmarshal(params.KDF.Parameters.FullBytes, &kp); err != nil {
-			return work{}
-		}
-		h, ok := prfHash(kp.PRF)
+		kp, h, ok := pbkdf2Of(params.KDF)
 		if !ok {
 			return work{}
 		}
