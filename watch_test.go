@@ -65,7 +65,7 @@ func TestWatchTurnsGreenWhenTheFaultIsLifted(t *testing.T) {
 // used by the next run: the key is one of the three things a cutover
 // changes.
 func TestWatchRereadsTheAPIKeyFile(t *testing.T) {
-	emu, files, args := startEmulator(t, emulator.Options{})
+	_, files, args := startEmulator(t, emulator.Options{})
 	keyFile := filepath.Join(t.TempDir(), "api-key")
 	os.WriteFile(keyFile, []byte("axys_prog_not_the_right_one_000000\n"), 0o600)
 	args = withFlagValue(args, "--api-key-file", keyFile)
@@ -82,7 +82,6 @@ func TestWatchRereadsTheAPIKeyFile(t *testing.T) {
 	if log := errb.String(); !strings.Contains(log, "api.probe fail → pass") {
 		t.Errorf("the watch did not turn green with the new key:\n%s", log)
 	}
-	_ = emu
 }
 
 // withFlagValue sets flag's value in args, replacing the one there.

@@ -3,13 +3,9 @@ package checks
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
-
-	"github.com/axysdoctor/axysdoctor/csr"
 )
 
 // serverTrust verifies the gateway's certificate (and the who-am-I
@@ -51,7 +47,9 @@ func (t *serverTrust) load() ([]*x509.Certificate, error) {
 		case len(t.given) > 0:
 			t.extra = t.given
 		case t.caFile != "":
-			t.extra, t.loadErr = readCAFile(t.caFile)
+			// A Material built by hand (not by LoadMaterial): read it
+			// the way LoadMaterial does.
+			t.extra, t.loadErr = loadServerCAs(t.caFile, nil)
 		}
 	})
 	return t.extra, t.loadErr
@@ -124,32 +122,4 @@ func (t *serverTrust) tlsConfig(host string, seen func([]*x509.Certificate)) *tl
 			return t.verify(cs.PeerCertificates, host)
 		},
 	}
-}
-
-// readCAFile reads the PEM certificates of a --ca-file that LoadMaterial
-// did not read (callers that build a Material themselves), through the one
-// bounded, non-blocking file reader.
-func readCAFile(path string) ([]*x509.Certificate, error) {
-	data, err := csr.ReadRegular(path, csr.MaxFileSize)
-	if err != nil {
-		return nil, fmt.Errorf("--ca-file %w", err)
-	}
-	var out []*x509.Certificate
-	for {
-		var b *pem.Block
-		b, data = pem.Decode(data)
-		if b == nil {
-			break
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		if c, err := x509.ParseCertificate(b.Bytes); err == nil {
-			out = append(out, c)
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("--ca-file %s holds no PEM certificate", path)
-	}
-	return out, nil
 }
