@@ -194,25 +194,6 @@ func (r Report) Result(id string) (Result, bool) {
 	return Result{}, false
 }
 
-// controlFree replaces line breaks with spaces and other control characters
-// with '?', keeping everything else as it is.
-func controlFree(s string) string {
-	if strings.IndexFunc(s, isControl) < 0 {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			return ' '
-		case isControl(r):
-			return '?'
-		}
-		return r
-	}, s)
-}
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
-
 // oneLine flattens text from the network into a single printable line of at
 // most n runes, so a hostile body cannot forge report lines or escape codes.
 func oneLine(s string, n int) string {

@@ -38,13 +38,3 @@ func (k APIKey) Redacted() string {
 func (k APIKey) String() string               { return k.Redacted() }
 func (k APIKey) GoString() string             { return k.Redacted() }
 func (k APIKey) MarshalText() ([]byte, error) { return []byte(k.Redacted()), nil }
-
-// redactKey replaces every occurrence of the key in s, in any of the
-// forms a redactor recognizes.
-func redactKey(s string, key APIKey) string {
-	return newRedactor(key).apply(s)
-}
-
-// RedactKey is redactKey for callers outside the engine (support bundles,
-// logs): the same rules, so nothing that leaves axysdoctor differs.
-func RedactKey(s string, key APIKey) string { return redactKey(s, key) }

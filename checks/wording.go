@@ -17,14 +17,3 @@ func publicOf(k crypto.PrivateKey) crypto.PublicKey {
 func joinSentences(parts []string) string {
 	return strings.Join(parts, "; ")
 }
-
-// listOr renders "a", "a or b", "a, b or c".
-func listOr(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
-}
