@@ -52,7 +52,7 @@ func judgeProbe(obs *gatewayObservation, key APIKey, env Environment) Result {
 	if obs.Response == nil || obs.CertRequested {
 		return r
 	}
-	said, _, _ := strings.Cut(r.Summary, ":")
+	said, _, _ := strings.Cut(r.Summary, ": ") // ": " — a URL's "https:" is not where the inference starts
 	r.Status = Fail
 	r.Row = docs.RowTLSInterception
 	r.Summary = said + ", from a server that never asked for the client certificate: it checked nothing of the credentials, so this is not the Axys gateway's verdict"

@@ -43,6 +43,7 @@ func TestJudgeProbe(t *testing.T) {
 		// Found against nginx without ssl_verify_client: its 200 passed as
 		// "certificate, calling IP and API key all accepted".
 		{"200 without mutual TLS", withoutMTLS(response(200, `{"status":"success","items":[],"total":0,"limit":1,"offset":0}`)), key, Fail, docs.RowTLSInterception, "HTTP 200, from a server that never asked for the client certificate: it checked nothing"},
+		{"302 without mutual TLS", withoutMTLS(response(302, ``, "Location", "https://login.example/x")), key, Fail, docs.RowTLSInterception, "HTTP 302 redirect to https://login.example/x, not followed (the API key is never sent to a redirect target), from a server that never asked"},
 		{"403 without mutual TLS", withoutMTLS(response(403, `{"status":"error","message":"No Authorised IPs configured"}`)), key, Fail, docs.RowTLSInterception, "HTTP 403 No Authorised IPs configured, from a server that never asked"},
 		{"200 HTML", response(200, "<html>captive portal</html>", "Content-Type", "text/html"), key, Fail, docs.RowUnexpectedResponse, "not the API's JSON"},
 		{"200 error envelope", response(200, `{"status":"error"}`), key, Warn, docs.RowUnexpectedResponse, `"error"`},
